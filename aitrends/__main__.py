@@ -1,0 +1,5 @@
+"""``python -m aitrends``."""
+
+from .cli import main
+
+main()

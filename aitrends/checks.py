@@ -1,0 +1,112 @@
+"""Cross-record checks run by ``validate`` (and on every load): references and self-consistency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import models as m
+from .errors import Problem
+from .search import compact, suggest
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+MIN_EXCERPT_CHARS = 6
+"""An excerpt shorter than this (whitespace removed) is too short to locate or to mean much."""
+
+
+def check_references(kb: KnowledgeBase) -> list[Problem]:
+    """Every dangling reference and self-inconsistency, as problems."""
+    out: list[Problem] = []
+    people, orgs = kb.table("people"), kb.table("organizations")
+    entities = {**people, **orgs}
+    topics, sources, metrics, facts = (kb.table(k) for k in ("topics", "sources", "metrics", "facts"))
+
+    def ref(rec: Any, loc: tuple[str | int, ...], value: str | None, table: dict[str, Any], what: str) -> None:
+        if value is None or value in table:
+            return
+        hint = suggest(value, table)
+        more = f" (did you mean '{hint[0]}'?)" if hint else ""
+        out.append(kb.origin(rec).problem(loc, f"unknown {what} '{value}'{more}"))
+
+    def refs(rec: Any, field: str, values: Iterable[str], table: dict[str, Any], what: str) -> None:
+        for i, v in enumerate(values):
+            ref(rec, (field, i), v, table, what)
+
+    for s in sources.values():
+        ref(s, ("outlet",), s.outlet, orgs, "organization")
+        ref(s, ("platform",), s.platform, orgs, "organization")
+        refs(s, "authors", s.authors, entities, "person")
+        refs(s, "editors", s.editors, entities, "person")
+    for e in entities.values():
+        for i, role in enumerate(getattr(e, "roles", [])):
+            ref(e, ("roles", i, "org"), role.org, orgs, "organization")
+            ref(e, ("roles", i, "source"), role.source, sources, "source")
+        ref(e, ("parent",), getattr(e, "parent", None), orgs, "organization")
+    for t in topics.values():
+        ref(t, ("parent",), t.parent, topics, "topic")
+        seen, p = {t.id}, t.parent
+        while p in topics:
+            if p in seen:
+                out.append(kb.origin(t).problem(("parent",), f"topic '{t.id}' is its own ancestor"))
+                break
+            seen.add(p)
+            p = topics[p].parent
+    for mt in metrics.values():
+        refs(mt, "topics", mt.topics, topics, "topic")
+    for f in facts.values():
+        out += _check_fact(kb, f, ref, refs, entities, topics, sources, metrics, facts)
+    for fact_id, res in kb.resolutions.items():
+        origin = kb.resolution_origin[fact_id]
+        target = facts.get(fact_id)
+        if target is None:
+            hint = suggest(fact_id, facts)
+            more = f" (did you mean '{hint[0]}'?)" if hint else ""
+            out.append(origin.problem(("fact",), f"unknown fact '{fact_id}'{more}"))
+        elif target.kind is not m.FactKind.forecast:
+            out.append(origin.problem(("fact",), f"'{fact_id}' is a {target.kind.value}, not a forecast"))
+        if res.source is not None and res.source not in sources:
+            out.append(origin.problem(("source",), f"unknown source '{res.source}'"))
+    return out
+
+
+def _check_fact(
+    kb: KnowledgeBase,
+    f: m.FactBase,
+    ref: Any,
+    refs: Any,
+    entities: dict[str, Any],
+    topics: dict[str, Any],
+    sources: dict[str, Any],
+    metrics: dict[str, Any],
+    facts: dict[str, Any],
+) -> list[Problem]:
+    out: list[Problem] = []
+    origin = kb.origin(f)
+    ref(f, ("source",), f.source, sources, "source")
+    refs(f, "speaker", f.speaker, entities, "person or organization")
+    for i, c in enumerate(f.cited):
+        ref(f, ("cited", i, "by"), c.by, entities, "person or organization")
+    refs(f, "about", f.about, entities, "person or organization")
+    refs(f, "topics", f.topics, topics, "topic")
+    ref(f, ("metric",), f.metric, metrics, "metric")
+    for i, link in enumerate(f.links):
+        if link.fact == f.id:
+            out.append(origin.problem(("links", i, "fact"), "a fact cannot link to itself"))
+        else:
+            ref(f, ("links", i, "fact"), link.fact, facts, "fact")
+    excerpt = compact(f.excerpt)
+    if len(excerpt) < MIN_EXCERPT_CHARS:
+        out.append(origin.problem(("excerpt",), f"excerpt is too short to be verifiable ({len(excerpt)} characters)"))
+    source = sources.get(f.source)
+    if f.excerpt_en_original and source is not None and m.Language.en not in source.language:
+        out.append(
+            origin.problem(("excerpt_en_original",), f"source '{f.source}' has no English text to be original")
+        )
+    texts = excerpt + (compact(f.excerpt_en) if f.excerpt_en_original else "")
+    for name in ("quantity", "rate", "horizon", "probability"):
+        part = getattr(f, name, None)
+        if part is not None and compact(part.stated) not in texts:
+            out.append(origin.problem((name, "stated"), f"'{part.stated}' does not appear in the excerpt"))
+    return out

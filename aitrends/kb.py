@@ -1,0 +1,361 @@
+"""The knowledge base: records indexed by id, cross-checked, filtered and looked up by name."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from . import models as m
+from .dates import PartialDate
+from .errors import AmbiguousError, DataError, NotFoundError, Problem, UsageError
+from .loader import Loaded, Origin, RawData, load_dirs, resolve_data_dirs
+from .search import compact, name_key, suggest
+
+T = TypeVar("T")
+Entity = m.Person | m.Organization
+_KINDS = ("sources", "people", "organizations", "topics", "metrics", "facts")
+_NAMESPACE = {"people": "entities", "organizations": "entities"}
+_SINGULAR = {
+    "sources": "source",
+    "people": "person",
+    "organizations": "organization",
+    "topics": "topic",
+    "metrics": "metric",
+    "facts": "fact",
+}
+
+
+def load(
+    *data_dirs: str | os.PathLike[str], bundled: bool | None = None
+) -> KnowledgeBase:
+    """Load the knowledge base: the bundled data with ``data_dirs`` layered over it.
+
+    With no directories, ``$AITRENDS_DATA`` is used if set. ``bundled=False`` leaves the
+    bundled data out. Raises :class:`~aitrends.errors.DataError` listing every problem.
+    """
+    dirs = resolve_data_dirs(list(data_dirs) or None, bundled=bundled)
+    return KnowledgeBase.from_raw(load_dirs(dirs))
+
+
+class KnowledgeBase:
+    """Sources, people, organizations, topics, metrics, facts and resolutions, checked."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, dict[str, Any]] = {k: {} for k in _KINDS}
+        self._origin: dict[tuple[str, str], Origin] = {}
+        self._kind_of: dict[tuple[str, str], str] = {}
+        self.resolutions: dict[str, m.Resolution] = {}
+        """Resolution of each resolved forecast, by fact id."""
+        self.resolution_origin: dict[str, Origin] = {}
+        self.dirs: list[os.PathLike[str]] = []
+        self.files: list[os.PathLike[str]] = []
+        self._name_index: dict[str, dict[str, set[str]]] = {}
+        self._children: dict[str, list[str]] = defaultdict(list)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_raw(cls, raw: RawData) -> KnowledgeBase:
+        """Merge the layers of ``raw``, check every reference; raise DataError on problems."""
+        kb = cls()
+        kb.dirs = list(raw.dirs)
+        kb.files = list(raw.files)
+        problems = list(raw.problems)
+        for kind in _KINDS:
+            kb._merge(kind, raw.bucket(kind), problems)
+        kb._merge_resolutions(raw.resolutions, problems)
+        for topic in kb.topics:
+            if topic.parent:
+                kb._children[topic.parent].append(topic.id)
+        problems += kb.check()
+        if problems:
+            raise DataError(problems)
+        return kb
+
+    def _merge(self, kind: str, loaded: Loaded, problems: list[Problem]) -> None:
+        table = self._by_kind[kind]
+        ns = _NAMESPACE.get(kind, kind)
+        for item, origin in zip(loaded.items, loaded.where, strict=True):
+            key = (ns, item.id)
+            previous = self._origin.get(key)
+            if previous is None:
+                if item.override:
+                    problems.append(
+                        origin.problem(("override",), f"'{item.id}' overrides nothing: no lower layer has it")
+                    )
+                    continue
+            elif previous.layer < origin.layer and item.override and self._kind_of[key] == kind:
+                pass
+            else:
+                hint = (
+                    "; set 'override: true' to replace it from a higher layer"
+                    if previous.layer < origin.layer
+                    else ""
+                )
+                problems.append(origin.problem(("id",), f"duplicate id '{item.id}' (also at {previous}){hint}"))
+                continue
+            table[item.id] = item
+            self._origin[key] = origin
+            self._kind_of[key] = kind
+
+    def _merge_resolutions(self, loaded: Loaded, problems: list[Problem]) -> None:
+        for res, origin in zip(loaded.items, loaded.where, strict=True):
+            previous = self.resolution_origin.get(res.fact)
+            if previous is not None and previous.layer == origin.layer:
+                problems.append(origin.problem(("fact",), f"'{res.fact}' is resolved twice (also at {previous})"))
+                continue
+            self.resolutions[res.fact] = res
+            self.resolution_origin[res.fact] = origin
+
+    # ------------------------------------------------------------------ checks
+
+    def check(self) -> list[Problem]:
+        """Every broken reference and inconsistency in the merged data."""
+        from .checks import check_references
+
+        return check_references(self)
+
+    # ------------------------------------------------------------------ access
+
+    def _sorted(self, kind: str) -> list[Any]:
+        return sorted(self._by_kind[kind].values(), key=lambda x: x.id)
+
+    @property
+    def sources(self) -> list[m.Source]:
+        """All sources, by id."""
+        return self._sorted("sources")
+
+    @property
+    def people(self) -> list[m.Person]:
+        """All people, by id."""
+        return self._sorted("people")
+
+    @property
+    def organizations(self) -> list[m.Organization]:
+        """All organizations, by id."""
+        return self._sorted("organizations")
+
+    @property
+    def topics(self) -> list[m.Topic]:
+        """All topics, by id."""
+        return self._sorted("topics")
+
+    @property
+    def metrics(self) -> list[m.Metric]:
+        """All metrics, by id."""
+        return self._sorted("metrics")
+
+    @property
+    def all_facts(self) -> list[m.FactBase]:
+        """All facts, by id."""
+        return self._sorted("facts")
+
+    def table(self, kind: str) -> dict[str, Any]:
+        """The records of one kind (``facts``, ``people``...) by id."""
+        return self._by_kind[kind]
+
+    def origin(self, record: m.Record) -> Origin:
+        """Where a record was read from."""
+        return self._origin[(_namespace_of(record), record.id)]
+
+    def get(self, fact_id: str) -> m.FactBase:
+        """The fact with this id; NotFoundError (with suggestions) when there is none."""
+        fact = self._by_kind["facts"].get(fact_id)
+        if fact is None:
+            raise NotFoundError(f"Unknown fact '{fact_id}'" + _did_you_mean(fact_id, self._by_kind["facts"]))
+        assert isinstance(fact, m.FactBase)
+        return fact
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The person or organization with this id."""
+        found = self._by_kind["people"].get(entity_id) or self._by_kind["organizations"].get(entity_id)
+        return found  # type: ignore[no-any-return]
+
+    def name_of(self, record_id: str) -> str:
+        """Display name of a record (entities first, then topics, sources, metrics), else the id."""
+        for kind in ("people", "organizations", "topics", "sources", "metrics"):
+            rec = self._by_kind[kind].get(record_id)
+            if rec is not None:
+                for attr in ("name_en", "label_en", "title_en"):
+                    if hasattr(rec, attr):
+                        return str(getattr(rec, attr))
+        return record_id
+
+    def said(self, fact: m.FactBase) -> PartialDate | None:
+        """When the fact was said: its own date, else its source's date (None when unknown)."""
+        if isinstance(fact.said, PartialDate):
+            return fact.said
+        if fact.said == "unknown":
+            return None
+        return self._by_kind["sources"][fact.source].published  # type: ignore[no-any-return]
+
+    def topic_and_descendants(self, topic_id: str) -> set[str]:
+        """A topic id with the ids of all topics below it."""
+        out, todo = set(), [topic_id]
+        while todo:
+            t = todo.pop()
+            if t not in out:
+                out.add(t)
+                todo.extend(self._children.get(t, ()))
+        return out
+
+    # ------------------------------------------------------------------ lookup
+
+    def _index(self, kind: str) -> dict[str, set[str]]:
+        if kind not in self._name_index:
+            index: dict[str, set[str]] = defaultdict(set)
+            tables = ("people", "organizations") if kind == "entities" else (kind,)
+            for table in tables:
+                for rec in self._by_kind[table].values():
+                    for name in _names(rec, self):
+                        key = name_key(name)
+                        if key:
+                            index[key].add(rec.id)
+            self._name_index[kind] = dict(index)
+        return self._name_index[kind]
+
+    def resolve(self, kind: str, text: str) -> str:
+        """The id of the ``kind`` record (people, organizations, entities, topics, sources,
+        metrics, facts) that ``text`` names, by id, name or alias.
+
+        Raises :class:`UsageError` with suggestions when nothing matches and
+        :class:`AmbiguousError` listing the candidates when several do.
+        """
+        what = {"entities": "person or organization"}.get(kind, _SINGULAR.get(kind, kind))
+        if not text.strip():
+            raise UsageError(f"empty {what} name")
+        index = self._index(kind)
+        ids = index.get(name_key(text), set())
+        if len(ids) == 1:
+            return next(iter(ids))
+        if len(ids) > 1:
+            listed = ", ".join(f"'{i}' ({self.name_of(i)})" for i in sorted(ids))
+            raise AmbiguousError(f"'{text}' could be several {kind}: {listed}")
+        keys = suggest(name_key(text), index)
+        ids_sorted = list(dict.fromkeys(i for k in keys for i in sorted(index[k])))[:3]
+        hint = ""
+        if ids_sorted:
+            hint = " (did you mean " + " or ".join(f"'{i}'" for i in ids_sorted) + "?)"
+        raise UsageError(f"unknown {what} '{_clean(text)}'{hint}")
+
+    def resolve_many(self, kind: str, texts: Iterable[str] | str | None) -> list[str]:
+        """Resolve each name of ``texts`` (a single name is accepted)."""
+        if texts is None:
+            return []
+        if isinstance(texts, str):
+            texts = [texts]
+        return [self.resolve(kind, t) for t in texts]
+
+    # ------------------------------------------------------------------ queries
+
+    def facts(
+        self,
+        *,
+        topic: str | Sequence[str] | None = None,
+        person: str | Sequence[str] | None = None,
+        kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None,
+        source: str | Sequence[str] | None = None,
+        metric: str | Sequence[str] | None = None,
+        since: str | PartialDate | None = None,
+        until: str | PartialDate | None = None,
+        text: str | Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[m.FactBase]:
+        """Facts matching every given filter; a list given to one filter matches any of it.
+
+        ``topic`` includes child topics; ``person`` matches the speaker (a person or an
+        organization); ``since``/``until`` keep facts whose date overlaps the range (facts
+        of unknown date are left out when either is given); ``text`` keeps facts containing
+        every word. Names resolve as in :meth:`resolve`. Sorted by date, then id.
+        """
+        topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
+        people = set(self.resolve_many("entities", person))
+        sources = set(self.resolve_many("sources", source))
+        metrics = set(self.resolve_many("metrics", metric))
+        kinds = {m.FactKind(k) for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
+        lo = PartialDate.parse(since) if since is not None else None
+        hi = PartialDate.parse(until) if until is not None else None
+        words = [compact(w) for w in ([text] if isinstance(text, str) else text or []) for w in w.split()]
+        out = []
+        for fact in self._by_kind["facts"].values():
+            if kinds and fact.kind not in kinds:
+                continue
+            if topics and not topics.intersection(fact.topics):
+                continue
+            if people and not people.intersection(fact.speaker):
+                continue
+            if sources and fact.source not in sources:
+                continue
+            if metrics and fact.metric not in metrics:
+                continue
+            if lo or hi:
+                when = self.said(fact)
+                if when is None or (lo and when.end < lo.start) or (hi and when.start > hi.end):
+                    continue
+            if words:
+                hay = self.haystack(fact)
+                if not all(w in hay for w in words):
+                    continue
+            out.append(fact)
+        out.sort(key=self.sort_key)
+        return out[:limit] if limit is not None else out
+
+    def sort_key(self, fact: m.FactBase) -> tuple[Any, ...]:
+        """Chronological by date said (unknown last), then by id."""
+        when = self.said(fact)
+        return (when is None, when.start if when else None, fact.id)
+
+    def haystack(self, fact: m.FactBase) -> str:
+        """The text ``--text`` searches: statement, excerpts, note, names of speakers and cited."""
+        names = [self.name_of(e) for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]]
+        parts = [fact.statement, fact.excerpt, fact.excerpt_en, fact.note or "", *names]
+        return compact(" ".join(parts))
+
+    def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
+        """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
+        return self.facts(person=person, topic=topic)
+
+    def fact_counts(self, field: str) -> dict[str, Counter[str]]:
+        """For each id appearing in ``field`` (source, speaker, topics, cited_by), counts of
+        facts by kind."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for fact in self._by_kind["facts"].values():
+            value = [c.by for c in fact.cited] if field == "cited_by" else getattr(fact, field)
+            for v in value if isinstance(value, list) else [value]:
+                counts[v][fact.kind.value] += 1
+        return counts
+
+
+def _namespace_of(record: m.Record) -> str:
+    if isinstance(record, m.Person | m.Organization):
+        return "entities"
+    for cls, kind in ((m.Source, "sources"), (m.Topic, "topics"), (m.Metric, "metrics")):
+        if isinstance(record, cls):
+            return kind
+    return "facts"
+
+
+def _names(rec: Any, kb: KnowledgeBase) -> list[str]:
+    names = [rec.id]
+    for attr in ("name_en", "name_zh_hans", "name_zh_hant", "label_en", "label_zh", "title", "title_en"):
+        value = getattr(rec, attr, None)
+        if value:
+            names.append(value)
+    names += getattr(rec, "aliases", [])
+    name_en = getattr(rec, "name_en", None)
+    if isinstance(rec, m.Person) and name_en and " " in name_en:
+        names.append(" ".join(reversed(name_en.split())))  # "Lee Kai-Fu" for "Kai-Fu Lee"
+    return names
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    found = suggest(word, choices)
+    return f". Did you mean '{found[0]}'?" if found else ""
+
+
+def _clean(text: str) -> str:
+    """A user's text, safe to echo in a one-line message."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= 80 else shown[:77] + "..."

@@ -1,0 +1,56 @@
+"""Shared fixtures: a small fictional knowledge base, and a CLI runner pointed at it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aitrends
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_DATA = FIXTURES / "data"
+FIXTURE_ARTICLES = FIXTURES / "articles"
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the user's environment."""
+    monkeypatch.delenv("AITRENDS_DATA", raising=False)
+    monkeypatch.delenv("AITRENDS_NO_BUNDLED", raising=False)
+    monkeypatch.delenv("AITRENDS_DEBUG", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+
+
+@pytest.fixture(scope="session")
+def kb() -> aitrends.KnowledgeBase:
+    """The fixture knowledge base, without the bundled data."""
+    return aitrends.load(FIXTURE_DATA, bundled=False)
+
+
+@pytest.fixture(scope="session")
+def real_kb() -> aitrends.KnowledgeBase:
+    """The bundled knowledge base."""
+    return aitrends.load()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture data directory."""
+    dest = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, dest)
+    return dest
+
+
+def fixture_args(*args: str) -> list[str]:
+    """CLI arguments that select the fixture data only."""
+    return ["--no-bundled", "--data-dir", str(FIXTURE_DATA), *args]
