@@ -104,6 +104,12 @@ def _check_fact(
         out.append(
             origin.problem(("excerpt_en_original",), f"source '{f.source}' has no English text to be original")
         )
+    from .quantity import check_quantity, check_rate
+
+    if f.quantity is not None and (why := check_quantity(f.quantity)):
+        out.append(origin.problem(("quantity", "stated"), why))
+    if f.rate is not None and (why := check_rate(f.rate)):
+        out.append(origin.problem(("rate", "stated"), why))
     texts = excerpt + (compact(f.excerpt_en) if f.excerpt_en_original else "")
     for name in ("quantity", "rate", "horizon", "probability"):
         part = getattr(f, name, None)

@@ -356,7 +356,8 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
         key = "halving_months" if "halving_months" in norm else "doubling_months"
         pairs.append((
             "rate",
-            f"{rate['direction']} x{rate['factor']:g} per {span} {rate['period_unit']} ({rate['bound']}; "
+            f"{rate['direction']} x{rate['factor']:g} per {span} {rate['period_unit']}"
+            f"{'' if span == '1' else 's'} ({rate['bound']}; "
             f"stated '{rate['stated']}') = x{norm['annual_factor']:.3g}/year, "
             f"{key.split('_')[0]} every {norm[key]:.3g} months, {norm['percent_per_year']:+.1f}%/year",
         ))

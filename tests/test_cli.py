@@ -1,0 +1,201 @@
+"""The CLI: every command in every format, exit codes, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+import yaml
+
+from aitrends.cli import app
+
+from .conftest import FIXTURE_ARTICLES, FIXTURE_DATA, fixture_args
+
+LISTINGS = [
+    (["claims"], 8),
+    (["claims", "--topic", "cost"], 1),
+    (["quote", "--person", "Jane Roe"], 3),
+    (["sources"], 2),
+    (["people"], 4),
+    (["organizations"], 3),
+    (["topics"], 8),
+    (["metrics"], 3),
+]
+
+
+def flat(text: str) -> str:
+    """Table text with borders and wrapping removed, for substring checks."""
+    return "".join(c for c in text if c not in " \n│┃")
+
+
+def run(runner, *args, ok=True):
+    result = runner.invoke(app, fixture_args(*args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.stderr
+    return result
+
+
+class TestFormats:
+    """Every listing in every format holds the same records."""
+
+    @pytest.mark.parametrize(("args", "count"), LISTINGS)
+    def test_json(self, runner, args, count):
+        data = json.loads(run(runner, *args, "--format", "json").stdout)
+        assert len(data) == count
+        assert all("id" in r for r in data)
+        assert run(runner, *args, "--json").stdout == run(runner, *args, "-f", "json").stdout
+
+    @pytest.mark.parametrize(("args", "count"), LISTINGS)
+    def test_jsonl_csv_yaml(self, runner, args, count):
+        ids = [r["id"] for r in json.loads(run(runner, *args, "--json").stdout)]
+        jsonl = [json.loads(line) for line in run(runner, *args, "-f", "jsonl").stdout.splitlines()]
+        rows = list(csv.DictReader(io.StringIO(run(runner, *args, "-f", "csv").stdout)))
+        docs = yaml.safe_load(run(runner, *args, "-f", "yaml").stdout)
+        assert [r["id"] for r in jsonl] == [r["id"] for r in rows] == [d["id"] for d in docs] == ids
+
+    @pytest.mark.parametrize(("args", "count"), LISTINGS)
+    def test_markdown(self, runner, args, count):
+        lines = run(runner, *args, "-f", "markdown").stdout.splitlines()
+        assert lines[0].startswith("| ") and lines[1].startswith("|---")
+        assert len(lines) == count + 2
+
+    @pytest.mark.parametrize(("args", "count"), LISTINGS)
+    def test_table(self, runner, args, count):
+        out = flat(run(runner, *args).stdout)
+        first = json.loads(run(runner, *args, "--json").stdout)[0]
+        needle = first["excerpt"] if args[0] == "quote" else first["id"]
+        assert flat(needle) in out
+
+    def test_json_is_unescaped_utf8(self, runner):
+        out = run(runner, "claims", "--person", "张三", "--json").stdout
+        assert "推理成本" in out and "\\u" not in out
+
+    def test_csv_flattens_nested_fields(self, runner):
+        rows = list(csv.DictReader(io.StringIO(run(runner, "claims", "--kind", "figure", "-f", "csv").stdout)))
+        row = next(r for r in rows if r["id"] == "roe-model-175b-parameters")
+        assert (row["quantity.value"], row["quantity.unit"], row["topics"]) == ("175000000000.0", "parameters", "model-size")
+
+
+class TestCommands:
+    """What each command shows."""
+
+    def test_claims_empty_result(self, runner):
+        result = run(runner, "claims", "--since", "2030")
+        assert result.stdout == "" and result.stderr == "No facts match.\n"
+        assert run(runner, "claims", "--since", "2030", "--json").stdout == "[]\n"
+
+    def test_quote_shows_verbatim_and_english(self, runner):
+        out = run(runner, "quote", "--person", "zhang san", "--topic", "open-source").stdout
+        assert "我认为开源模型会越来越重要。" in out.replace("\n", "").replace("│", "").replace(" ", "")
+        assert "[our translation]" in out
+
+    def test_show(self, runner):
+        out = run(runner, "show", "zhang-more-agents-next-year").stdout
+        assert "next '明年': 2025-01-01 to 2025-12-31" in out
+        assert "Zhang San (zhang-san)" in out
+
+    def test_show_rate(self, runner):
+        out = flat(run(runner, "show", "roe-compute-doubles-6-months").stdout)
+        assert flat("growth x2 per 6 months (exact; stated 'doubles every 6 months') = x4/year, doubling every 6 months, +300.0%/year") in out
+
+    def test_show_json(self, runner):
+        data = json.loads(run(runner, "show", "roe-data-runs-out-2026", "--json").stdout)
+        assert data["horizon_end"] == "2026-12-31" and data["horizon_relative"] is False
+
+    def test_validate(self, runner):
+        result = run(runner, "validate")
+        assert result.stderr == (
+            "OK: 7 files, 2 sources, 4 people, 3 organizations, 8 topics, 3 metrics, "
+            "8 facts (2 claims, 3 forecasts, 1 quotes, 2 figures), 0 resolutions\n"
+        )
+
+    def test_verify(self, runner):
+        result = run(runner, "verify", "--articles", str(FIXTURE_ARTICLES))
+        assert result.stderr.endswith("OK: 11 excerpts found verbatim in 2 articles\n")
+
+    def test_sources_counts(self, runner):
+        data = json.loads(run(runner, "sources", "--json").stdout)
+        alpha = next(s for s in data if s["id"] == "alpha-interview")
+        assert alpha["facts"] == {"claim": 1, "forecast": 2, "quote": 1, "figure": 1}
+
+    def test_version(self, runner):
+        from aitrends import __version__
+
+        assert runner.invoke(app, ["--version"]).stdout == f"aitrends {__version__}\n"
+
+
+class TestErrors:
+    """Errors: one line on stderr, the right exit code, no traceback."""
+
+    @pytest.mark.parametrize(
+        ("args", "code", "message"),
+        [
+            (["claims", "--person", "jane ro"], 2, "Error: unknown person or organization 'jane ro' (did you mean 'jane-roe'"),
+            (["claims", "--topic", "nothing-like-it"], 2, "Error: unknown topic 'nothing-like-it'"),
+            (["claims", "--since", "May 2024"], 2, "Error: --since: 'May 2024' is not a date like 2024, 2024-05 or 2024-05-01"),
+            (["claims", "--kind", "rumour"], 2, "Error: --kind: 'rumour' is not one of claim, forecast, quote, figure"),
+            (["show", "zhang-open-source"], 1, "Error: Unknown fact 'zhang-open-source'. Did you mean 'zhang-open-source-matters'?"),
+        ],
+    )
+    def test_messages(self, runner, args, code, message):
+        result = run(runner, *args, ok=False)
+        assert result.exit_code == code
+        assert result.stderr.startswith(message)
+        assert len(result.stderr.splitlines()) == 1
+        assert result.stdout == ""
+
+    @pytest.mark.parametrize("args", [["claims", "--limit", "0"], ["claims", "--format", "xml"], ["claims", "--nope"]])
+    def test_usage_errors_exit_2(self, runner, args):
+        result = run(runner, *args, ok=False)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+
+    def test_data_errors_listed_then_exit_1(self, runner, data_copy):
+        (data_copy / "facts" / "bad.yaml").write_text("facts:\n  - {id: x, kind: claim}\n", encoding="utf-8")
+        result = runner.invoke(app, ["--no-bundled", "-d", str(data_copy), "validate"])
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert lines[-1].startswith("Error: ") and lines[-1].endswith("problems in the data")
+        assert all("bad.yaml:2: facts[0]." in line for line in lines[:-1])
+
+    def test_terminal_escapes_are_neutralised(self, runner, data_copy):
+        f = data_copy / "facts" / "beta-column.yaml"
+        text = f.read_text(encoding="utf-8").replace(
+            "statement: Roe says training compute doubles every six months.",
+            'statement: "\\e]0;pwned\\a[bold]Roe[/bold] says training compute doubles every six months."',
+        )
+        f.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["--no-bundled", "-d", str(data_copy), "claims", "--topic", "compute"])
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert flat("\\x1b]0;pwned\\x07[bold]Roe[/bold]") in flat(result.stdout)
+
+
+def test_every_command_has_help_with_an_example(runner):
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert command.help and "Example: aitrends" in command.help, name
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "aitrends", "--no-bundled", "-d", str(FIXTURE_DATA), "claims", "--kind", "quote", "--json"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    assert [r["id"] for r in json.loads(out.stdout)] == ["zhang-open-source-matters"]
+
+
+def test_internal_errors_have_no_traceback(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    # a data directory that is a file makes pathlib raise inside the loader
+    env = {"PATH": "/usr/bin:/bin", "AITRENDS_DATA": str(tmp_path), "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "aitrends", "claims", "--limit", "1", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert "Traceback" not in out.stderr
