@@ -107,8 +107,8 @@ class TestErrors:
         f = data_copy / "facts" / "alpha-interview.yaml"
         f.write_text(f.read_text(encoding="utf-8").replace("stated: 约为12亿美元", "stated: 约为13亿美元"), encoding="utf-8")
         assert problems(data_copy) == [
-            f"{rel(f)}:21: facts[1].quantity.stated: '约为13亿美元' does not appear in the excerpt",
             f"{rel(f)}:21: facts[1].quantity.stated: value 1.2e+09 does not match '约为13亿美元' (which reads as 1.3e+09)",
+            f"{rel(f)}:21: facts[1].quantity.stated: '约为13亿美元' does not appear in the excerpt",
         ]
 
     def test_unknown_kind(self, data_copy):
