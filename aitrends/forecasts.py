@@ -93,3 +93,91 @@ def forecast_record(kb: KnowledgeBase, fact: m.Forecast, *, as_of: dt.date | Non
         "days_to_due": (end - as_of).days if end else None,
         "resolution": res.model_dump(mode="json") if res else None,
     }
+
+
+def ledger(
+    kb: KnowledgeBase,
+    *,
+    as_of: dt.date | str | None = None,
+    status: Status | str | list[Status | str] | None = None,
+    person: str | list[str] | None = None,
+    topic: str | list[str] | None = None,
+    horizon_before: str | PartialDate | None = None,
+    horizon_after: str | PartialDate | None = None,
+    due_within: int | None = None,
+) -> list[m.Forecast]:
+    """Forecasts filtered by status on ``as_of`` (default today), by who predicts (speaker or
+    cited origin), topic, and deadline.
+
+    ``horizon_before``/``horizon_after`` keep forecasts whose deadline (horizon end) falls
+    before the end / after the start of the given date; ``due_within`` keeps open forecasts
+    due within that many days. Forecasts without a deadline (relative with no date said, or
+    open-ended) are left out by the deadline filters. Sorted by deadline, then id.
+    """
+    day = _as_date(as_of)
+    wanted = {Status(s) for s in ([status] if isinstance(status, str | Status) else status or [])}
+    people = set(kb.resolve_many("entities", person))
+    before = PartialDate.parse(horizon_before) if horizon_before is not None else None
+    after = PartialDate.parse(horizon_after) if horizon_after is not None else None
+    out = []
+    for fact in kb.facts(kind=m.FactKind.forecast, topic=topic):
+        assert isinstance(fact, m.Forecast)
+        if people and not people.intersection([*fact.speaker, *(c.by for c in fact.cited)]):
+            continue
+        st = status_of(kb, fact, day)
+        if wanted and st not in wanted:
+            continue
+        interval = horizon_interval(fact.horizon, kb.said(fact))
+        end = interval[1] if interval else None
+        if (before or after or due_within is not None) and end is None:
+            continue
+        if before and end and end > before.end:
+            continue
+        if after and end and end < after.start:
+            continue
+        if due_within is not None and (st is not Status.open or end is None or (end - day).days > due_within):
+            continue
+        out.append(fact)
+    far = dt.date.max
+    out.sort(key=lambda f: ((_end(kb, f) or far), f.id))
+    return out
+
+
+def _end(kb: KnowledgeBase, fact: m.Forecast) -> dt.date | None:
+    interval = horizon_interval(fact.horizon, kb.said(fact))
+    return interval[1] if interval else None
+
+
+def _as_date(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    d = PartialDate.parse(value)
+    return d.start if d.precision.value == "day" else d.end
+
+
+status_of = status
+
+
+def describe_due(days: int | None, st: str) -> str:
+    """'due in 38 days', 'overdue by 1 year 2 months', 'no deadline'."""
+    if st == "resolved":
+        return "resolved"
+    if days is None:
+        return "no deadline"
+    span = _span(abs(days))
+    if days < 0:
+        return f"overdue by {span}"
+    return "due today" if days == 0 else f"due in {span}"
+
+
+def _span(days: int) -> str:
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    months = round(days / 30.44)
+    years, months = divmod(months, 12)
+    parts = ([f"{years} year{'s' if years != 1 else ''}"] if years else []) + (
+        [f"{months} month{'s' if months != 1 else ''}"] if months else []
+    )
+    return " ".join(parts)

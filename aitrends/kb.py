@@ -69,7 +69,7 @@ class KnowledgeBase:
         for topic in kb.topics:
             if topic.parent:
                 kb._children[topic.parent].append(topic.id)
-        problems += kb.check()
+        problems += kb.problems()
         if problems:
             raise DataError(problems)
         return kb
@@ -111,8 +111,8 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ checks
 
-    def check(self) -> list[Problem]:
-        """Every broken reference and inconsistency in the merged data."""
+    def problems(self) -> list[Problem]:
+        """Every broken reference and inconsistency in our own data (what validate reports)."""
         from .checks import check_references
 
         return check_references(self)
@@ -316,6 +316,26 @@ class KnowledgeBase:
     def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
         """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
         return self.facts(person=person, topic=topic)
+
+    def forecasts(self, **filters: Any) -> list[m.Forecast]:
+        """The forecast ledger; see :func:`aitrends.forecasts.ledger` for the filters
+        (``as_of``, ``status``, ``person``, ``topic``, ``horizon_before``, ``horizon_after``,
+        ``due_within``)."""
+        from .forecasts import ledger
+
+        return ledger(self, **filters)
+
+    def trends(self, **filters: Any) -> list[Any]:
+        """Stated and implied rates in one unit; see :func:`aitrends.trends.trends`."""
+        from .trends import trends
+
+        return trends(self, **filters)
+
+    def check(self) -> list[Any]:
+        """Recompute what the articles compute; see :func:`aitrends.trends.consistency`."""
+        from .trends import consistency
+
+        return consistency(self)
 
     def fact_counts(self, field: str) -> dict[str, Counter[str]]:
         """For each id appearing in ``field`` (source, speaker, topics, cited_by), counts of

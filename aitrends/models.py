@@ -198,6 +198,9 @@ class Metric(Record):
     """Other words for it."""
     topics: SlugList = []
     """Topics the metric belongs to."""
+    parent: Slug | None = None
+    """A broader metric this one is a narrower measure of (price per query is a measure of
+    inference cost); rates on the parent are checked against figures on the child."""
     unit: str | None = None
     """Usual unit of its figures (USD, FLOP, parameters...)."""
     description: str | None = None
