@@ -390,8 +390,8 @@ class Resolution(Model):
 
     fact: Slug
     """Id of the forecast it resolves."""
-    outcome: Outcome
-    """true, false, partly or ambiguous."""
+    outcome: Annotated[Outcome, BeforeValidator(lambda v: str(v).lower() if isinstance(v, bool) else v)]
+    """true, false, partly or ambiguous (YAML's unquoted true/false are accepted)."""
     date: PartialDate
     """When it was resolved."""
     evidence: Text

@@ -112,7 +112,9 @@ def cn_number(text: str) -> float | list[float] | None:
             return [float(a), float(b)]
     total, section, num = 0.0, 0.0, None
     for ch in text:
-        if ch in _CN_DIGITS:
+        if ch in "零〇":
+            num = None  # a placeholder zero, as in 一百零五
+        elif ch in _CN_DIGITS:
             if num is not None:
                 return None
             num = _CN_DIGITS[ch]
