@@ -23,7 +23,9 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     entities = {**people, **orgs}
     topics, sources, metrics, facts = (kb.table(k) for k in ("topics", "sources", "metrics", "facts"))
 
-    def ref(rec: Any, loc: tuple[str | int, ...], value: str | None, table: dict[str, Any], what: str) -> None:
+    def ref(
+        rec: Any, loc: tuple[str | int, ...], value: str | None, table: dict[str, Any], what: str
+    ) -> None:
         if value is None or value in table:
             return
         hint = suggest(value, table)
@@ -99,11 +101,15 @@ def _check_fact(
             ref(f, ("links", i, "fact"), link.fact, facts, "fact")
     excerpt = compact(f.excerpt)
     if len(excerpt) < MIN_EXCERPT_CHARS:
-        out.append(origin.problem(("excerpt",), f"excerpt is too short to be verifiable ({len(excerpt)} characters)"))
+        out.append(
+            origin.problem(("excerpt",), f"excerpt is too short to be verifiable ({len(excerpt)} characters)")
+        )
     source = sources.get(f.source)
     if f.excerpt_en_original and source is not None and m.Language.en not in source.language:
         out.append(
-            origin.problem(("excerpt_en_original",), f"source '{f.source}' has no English text to be original")
+            origin.problem(
+                ("excerpt_en_original",), f"source '{f.source}' has no English text to be original"
+            )
         )
     from .quantity import check_quantity, check_rate
 

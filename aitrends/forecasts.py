@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from . import models as m
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 H = m.HorizonType
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a forecast stands on a given date."""
 
     open = "open"
@@ -31,7 +31,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def horizon_interval(horizon: m.Horizon, said: PartialDate | None) -> tuple[dt.date | None, dt.date | None] | None:
+def horizon_interval(
+    horizon: m.Horizon, said: PartialDate | None
+) -> tuple[dt.date | None, dt.date | None] | None:
     """(start, end) of the period in which the forecast should come true.
 
     ``None`` for a relative horizon ('within five years') whose date said is unknown: it stays

@@ -27,9 +27,7 @@ _SINGULAR = {
 }
 
 
-def load(
-    *data_dirs: str | os.PathLike[str], bundled: bool | None = None
-) -> KnowledgeBase:
+def load(*data_dirs: str | os.PathLike[str], bundled: bool | None = None) -> KnowledgeBase:
     """Load the knowledge base: the bundled data with ``data_dirs`` layered over it.
 
     With no directories, ``$AITRENDS_DATA`` is used if set. ``bundled=False`` leaves the
@@ -94,7 +92,9 @@ class KnowledgeBase:
                     if previous.layer < origin.layer
                     else ""
                 )
-                problems.append(origin.problem(("id",), f"duplicate id '{item.id}' (also at {previous}){hint}"))
+                problems.append(
+                    origin.problem(("id",), f"duplicate id '{item.id}' (also at {previous}){hint}")
+                )
                 continue
             table[item.id] = item
             self._origin[key] = origin
@@ -104,7 +104,9 @@ class KnowledgeBase:
         for res, origin in zip(loaded.items, loaded.where, strict=True):
             previous = self.resolution_origin.get(res.fact)
             if previous is not None and previous.layer == origin.layer:
-                problems.append(origin.problem(("fact",), f"'{res.fact}' is resolved twice (also at {previous})"))
+                problems.append(
+                    origin.problem(("fact",), f"'{res.fact}' is resolved twice (also at {previous})")
+                )
                 continue
             self.resolutions[res.fact] = res
             self.resolution_origin[res.fact] = origin

@@ -162,7 +162,9 @@ def _message(err: Any, model: type[BaseModel] | None) -> str:
     if kind == "value_error":
         msg = msg.removeprefix("Value error, ")
     if kind == "union_tag_invalid":
-        msg = f"kind must be one of {', '.join(k.value for k in m.FactKind)}, not {err['input'].get('kind')!r}"
+        msg = (
+            f"kind must be one of {', '.join(k.value for k in m.FactKind)}, not {err['input'].get('kind')!r}"
+        )
     return msg
 
 
@@ -262,7 +264,9 @@ def load_file(path: Path, raw: RawData, layer: int) -> None:
             try:
                 TypeAdapter(m.Slug).validate_python(source)
             except ValidationError:
-                raw.problems.append(Problem(file, doc.line_of(("source",)), "source", f"'{source}' is not a valid id"))
+                raw.problems.append(
+                    Problem(file, doc.line_of(("source",)), "source", f"'{source}' is not a valid id")
+                )
                 return
     else:
         key, model = REFERENCE_FILES[path.name]

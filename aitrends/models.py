@@ -5,7 +5,7 @@ Each field's docstring is its description in the JSON Schema and in ``docs/data-
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -57,7 +57,7 @@ class Record(Model):
 # --------------------------------------------------------------------------- reference data
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     """BCP 47 language tags used by the articles."""
 
     zh_hans = "zh-Hans"
@@ -65,7 +65,7 @@ class Language(str, Enum):
     en = "en"
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     """What kind of article a source is."""
 
     interview = "interview"
@@ -146,7 +146,7 @@ class Person(Entity):
     """Roles and affiliations as the articles state them."""
 
 
-class OrgKind(str, Enum):
+class OrgKind(StrEnum):
     """What kind of organization."""
 
     company = "company"
@@ -210,7 +210,7 @@ class Metric(Record):
 # --------------------------------------------------------------------------- numbers
 
 
-class Bound(str, Enum):
+class Bound(StrEnum):
     """How a number is hedged: exact, about, at least ('more than', 'over'), at most, a range."""
 
     exact = "exact"
@@ -256,14 +256,14 @@ class Quantity(Model):
         return self
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Whether a rate makes the metric smaller or larger."""
 
     decline = "decline"
     growth = "growth"
 
 
-class PeriodUnit(str, Enum):
+class PeriodUnit(StrEnum):
     """Unit of a rate's period."""
 
     day = "day"
@@ -297,7 +297,7 @@ class Rate(Model):
 # --------------------------------------------------------------------------- forecasts
 
 
-class HorizonType(str, Enum):
+class HorizonType(StrEnum):
     """How a forecast's deadline is stated."""
 
     in_ = "in"
@@ -376,7 +376,7 @@ class Probability(Model):
         return self
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How a forecast turned out."""
 
     true = "true"
@@ -407,7 +407,7 @@ class Resolution(Model):
 # --------------------------------------------------------------------------- facts
 
 
-class FactKind(str, Enum):
+class FactKind(StrEnum):
     """The four kinds of fact."""
 
     claim = "claim"
@@ -416,7 +416,7 @@ class FactKind(str, Enum):
     figure = "figure"
 
 
-class Attribution(str, Enum):
+class Attribution(StrEnum):
     """Whose words the excerpt is."""
 
     direct = "direct"
@@ -443,7 +443,7 @@ def _cited_list(value: Any) -> Any:
     return value
 
 
-class LinkRel(str, Enum):
+class LinkRel(StrEnum):
     """How two facts relate."""
 
     supports = "supports"

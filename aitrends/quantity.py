@@ -8,6 +8,9 @@ percent change per year. These are derived on the fly and never stored.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import models as m
@@ -65,14 +68,35 @@ def rate_record(rate: m.Rate) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- parsing
 
-import re  # noqa: E402
-import unicodedata  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
-_EN_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12}
+_EN_SCALE = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+}
 
 _NUMBER = re.compile(
     r"(?P<ar>\d+(?:\.\d+)?)(?P<suf>[十百千万萬亿億]*)(?:\s?(?P<en>thousand|million|billion|trillion|bn|mn|k|m|b)\b)?"
@@ -81,11 +105,27 @@ _NUMBER = re.compile(
 )
 # Hedge words, most specific first: a negated "more than" is an upper bound.
 _HEDGES: list[tuple[m.Bound, re.Pattern[str]]] = [
-    (m.Bound.at_most, re.compile(r"不[会能可]?有?超过|不[会能]?超過|不到|少于|少於|低于|低於|不足|至多|最多|less than|under|below|at most|up to|no more than")),
-    (m.Bound.at_least, re.compile(r"超过|超過|逾|至少|以上|多于|多於|突破|不低于|上[十百千万萬亿億]|more than|over|at least|north of|upwards of|exceed|数十|數十|\+")),
-    (m.Bound.approx, re.compile(r"约|約|大约|大約|左右|近|接近|上下|about|around|approximately|roughly|nearly|almost|~")),
+    (
+        m.Bound.at_most,
+        re.compile(
+            r"不[会能可]?有?超过|不[会能]?超過|不到|少于|少於|低于|低於|不足|至多|最多|less than|under|below|at most|up to|no more than"
+        ),
+    ),
+    (
+        m.Bound.at_least,
+        re.compile(
+            r"超过|超過|逾|至少|以上|多于|多於|突破|不低于|上[十百千万萬亿億]|more than|over|at least|north of|upwards of|exceed|数十|數十|\+"
+        ),
+    ),
+    (
+        m.Bound.approx,
+        re.compile(r"约|約|大约|大約|左右|近|接近|上下|about|around|approximately|roughly|nearly|almost|~"),
+    ),
 ]
-_CURRENCY = [("USD", re.compile(r"美元|\$|usd|dollar", re.I)), ("CNY", re.compile(r"人民币|元|cny|rmb|¥", re.I))]
+_CURRENCY = [
+    ("USD", re.compile(r"美元|\$|usd|dollar", re.I)),
+    ("CNY", re.compile(r"人民币|元|cny|rmb|¥", re.I)),
+]
 _TIME_UNITS = [("months", re.compile(r"个月|個月|months?")), ("years", re.compile(r"年|years?"))]
 
 
@@ -206,7 +246,10 @@ def check_quantity(q: m.Quantity) -> str | None:
 
 _DOUBLE = re.compile(r"翻一番|翻番|doubl")
 _HALVE = re.compile(r"一半|减半|減半|halv")
-_TIMES = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:倍|x|×|times|-fold|fold)|factor of (\d+(?:\.\d+)?)", re.I)
+_TIMES = re.compile(
+    r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:倍|x|×|times|-fold|fold)|factor of (\d+(?:\.\d+)?)",
+    re.I,
+)
 _PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _EVERY = re.compile(
     r"(?:每|every\s*)(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)?(?:\s*[-–至到]\s*(\d+(?:\.\d+)?))?\s*(个月|個月|months?|年|years?|天|days?|周|weeks?)",
@@ -235,7 +278,17 @@ def check_rate(rate: m.Rate) -> str | None:
         factors.append(1 + float(mt.group(1)) / 100)
     if factors and not any(_close(rate.factor, f) for f in factors):
         return f"factor {rate.factor:g} does not match '{rate.stated}'"
-    unit_of = {"个": "month", "個": "month", "m": "month", "年": "year", "y": "year", "天": "day", "d": "day", "周": "week", "w": "week"}
+    unit_of = {
+        "个": "month",
+        "個": "month",
+        "m": "month",
+        "年": "year",
+        "y": "year",
+        "天": "day",
+        "d": "day",
+        "周": "week",
+        "w": "week",
+    }
     periods: list[tuple[float, float | None, str]] = []
     for mt in _EVERY.finditer(t):
         lo = _num(mt.group(1)) if mt.group(1) else 1.0

@@ -12,11 +12,11 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats every listing offers."""
 
     table = "table"

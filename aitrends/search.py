@@ -21,8 +21,12 @@ def suggest(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float 
     from rapidfuzz import fuzz, process, utils
 
     found = process.extract(
-        word, list(dict.fromkeys(choices)), scorer=fuzz.WRatio, processor=utils.default_process,
-        limit=limit, score_cutoff=cutoff,
+        word,
+        list(dict.fromkeys(choices)),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=cutoff,
     )
     return [choice for choice, _score, _index in found]
 

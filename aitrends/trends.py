@@ -80,10 +80,23 @@ def stated_trends(kb: KnowledgeBase, facts: list[m.FactBase]) -> list[Trend]:
             continue
         slow, central, fast = rate_bounds(f.rate)
         said = kb.said(f)
-        out.append(Trend(
-            "stated", f.metric, f.rate.direction, central, slow, fast, [f.id], list(f.speaker),
-            [f.source], f.rate.stated, f.rate.bound, str(said) if said else None, list(f.topics),
-        ))
+        out.append(
+            Trend(
+                "stated",
+                f.metric,
+                f.rate.direction,
+                central,
+                slow,
+                fast,
+                [f.id],
+                list(f.speaker),
+                [f.source],
+                f.rate.stated,
+                f.rate.bound,
+                str(said) if said else None,
+                list(f.topics),
+            )
+        )
     return out
 
 
@@ -106,8 +119,12 @@ def implied_trends(kb: KnowledgeBase, facts: list[m.FactBase]) -> list[Trend]:
     for f in facts:
         q = f.quantity
         if (
-            q is None or f.metric is None or q.as_of is None or q.as_of_end is not None
-            or q.bound is m.Bound.range or q.unit.lower() in ("percent", "times")
+            q is None
+            or f.metric is None
+            or q.as_of is None
+            or q.as_of_end is not None
+            or q.bound is m.Bound.range
+            or q.unit.lower() in ("percent", "times")
         ):
             continue
         groups[(f.metric, q.unit, q.per, tuple(sorted(f.about)))].append(f)
@@ -117,9 +134,16 @@ def implied_trends(kb: KnowledgeBase, facts: list[m.FactBase]) -> list[Trend]:
         for a, b in combinations(members, 2):
             qa, qb = a.quantity, b.quantity
             assert qa is not None and qb is not None and qa.as_of and qb.as_of
-            if qa.bound is not m.Bound.exact and qb.bound is not m.Bound.exact and {qa.bound, qb.bound} != {m.Bound.approx}:
+            if (
+                qa.bound is not m.Bound.exact
+                and qb.bound is not m.Bound.exact
+                and {qa.bound, qb.bound} != {m.Bound.approx}
+            ):
                 continue  # two one-sided bounds bound nothing
-            if qa.bound in (m.Bound.at_least, m.Bound.at_most) or qb.bound in (m.Bound.at_least, m.Bound.at_most):
+            if qa.bound in (m.Bound.at_least, m.Bound.at_most) or qb.bound in (
+                m.Bound.at_least,
+                m.Bound.at_most,
+            ):
                 continue
             months = months_between(qa.as_of, qb.as_of)
             if months < 1 or not qa.value or not qb.value:
@@ -137,11 +161,23 @@ def implied_trends(kb: KnowledgeBase, facts: list[m.FactBase]) -> list[Trend]:
                 f"= ×{ratio:.4g} in {months:.1f} months"
             )
             topics = list(dict.fromkeys([*a.topics, *b.topics]))
-            out.append(Trend(
-                "implied", metric, direction, annual, annual, annual, [a.id, b.id],
-                list(dict.fromkeys([*a.speaker, *b.speaker])), list(dict.fromkeys([a.source, b.source])),
-                arithmetic, bound, f"{qa.as_of}/{qb.as_of}", topics,
-            ))
+            out.append(
+                Trend(
+                    "implied",
+                    metric,
+                    direction,
+                    annual,
+                    annual,
+                    annual,
+                    [a.id, b.id],
+                    list(dict.fromkeys([*a.speaker, *b.speaker])),
+                    list(dict.fromkeys([a.source, b.source])),
+                    arithmetic,
+                    bound,
+                    f"{qa.as_of}/{qb.as_of}",
+                    topics,
+                )
+            )
     return out
 
 
@@ -157,8 +193,11 @@ def _duplicates(facts: list[m.FactBase]) -> set[str]:
     """Facts that paraphrase or repeat another fact of the list (shown once, by default)."""
     ids = {f.id for f in facts}
     return {
-        f.id for f in facts
-        if any(link.rel in (m.LinkRel.paraphrases, m.LinkRel.same_as) and link.fact in ids for link in f.links)
+        f.id
+        for f in facts
+        if any(
+            link.rel in (m.LinkRel.paraphrases, m.LinkRel.same_as) and link.fact in ids for link in f.links
+        )
     }
 
 
@@ -198,7 +237,9 @@ def trends(
         dup = _duplicates(facts)
         facts = [f for f in facts if f.id not in dup]
     found = stated_trends(kb, facts) + implied_trends(kb, facts)
-    return sorted(found, key=lambda t: (t.metric or "", percent_per_year(t.annual_factor, t.direction), t.facts))
+    return sorted(
+        found, key=lambda t: (t.metric or "", percent_per_year(t.annual_factor, t.direction), t.facts)
+    )
 
 
 # --------------------------------------------------------------------------- consistency
@@ -222,10 +263,14 @@ class Check:
     def record(self) -> dict[str, Any]:
         """A JSON-ready row."""
         return {
-            "check": self.kind, "verdict": self.verdict, "stated": self.stated, "computed": self.computed,
+            "check": self.kind,
+            "verdict": self.verdict,
+            "stated": self.stated,
+            "computed": self.computed,
             "arithmetic": self.arithmetic,
             "difference": None if self.difference is None else round(self.difference, 4),
-            "facts": self.facts, "note": self.note,
+            "facts": self.facts,
+            "note": self.note,
         }
 
 
@@ -265,15 +310,22 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
         if q is None or q.unit.lower() not in ("times", "percent") or q.value is None:
             continue
         parts = [facts[link.fact] for link in f.links if link.rel is m.LinkRel.derived_from]
-        parts = [p for p in parts if p.quantity is not None and p.quantity.unit.lower() not in ("times", "percent")]
+        parts = [
+            p for p in parts if p.quantity is not None and p.quantity.unit.lower() not in ("times", "percent")
+        ]
         if len(parts) != 2 or parts[0].quantity.unit != parts[1].quantity.unit:  # type: ignore[union-attr]
             continue
         a, b = (_interval(p.quantity) for p in parts)  # type: ignore[arg-type]
         big, small = (a, b) if a[0] >= b[0] else (b, a)
-        big_q, small_q = (parts[0].quantity, parts[1].quantity) if a is big else (parts[1].quantity, parts[0].quantity)
+        big_q, small_q = (
+            (parts[0].quantity, parts[1].quantity) if a is big else (parts[1].quantity, parts[0].quantity)
+        )
         assert big_q is not None and small_q is not None
         if q.unit.lower() == "times":
-            low, high = big[0] / small[1] if small[1] else math.inf, big[1] / small[0] if small[0] else math.inf
+            low, high = (
+                big[0] / small[1] if small[1] else math.inf,
+                big[1] / small[0] if small[0] else math.inf,
+            )
             text = f"{big_q.stated} / {small_q.stated} = {_fmt(low, high, 'x')}"
             computed = _fmt(low, high, "x")
         else:
@@ -314,18 +366,40 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
                 low, high = slow, fast
             verdict, diff = _log_verdict(t.annual_factor, low, high)
             arithmetic = f"{t.stated} = ×{t.annual_factor:.4g}/year; stated {word} ×{_fmt(low, high)}/year"
-            out.append(Check("rate vs dated figures", [f.id, *t.facts], stated, f"×{t.annual_factor:.4g}/year", arithmetic, verdict, diff,
-                             note="" if t.metric == f.metric else f"figures are on the narrower metric '{t.metric}'"))
+            out.append(
+                Check(
+                    "rate vs dated figures",
+                    [f.id, *t.facts],
+                    stated,
+                    f"×{t.annual_factor:.4g}/year",
+                    arithmetic,
+                    verdict,
+                    diff,
+                    note="" if t.metric == f.metric else f"figures are on the narrower metric '{t.metric}'",
+                )
+            )
         for link in f.links:
             other = facts.get(link.fact)
-            if link.rel not in (m.LinkRel.derived_from, m.LinkRel.same_as) or other is None or other.rate is None:
+            if (
+                link.rel not in (m.LinkRel.derived_from, m.LinkRel.same_as)
+                or other is None
+                or other.rate is None
+            ):
                 continue
             o_slow, _o_central, o_fast = rate_bounds(other.rate)
             verdict, diff = _log_verdict(central, o_slow, o_fast)
-            arithmetic = (
-                f"'{other.rate.stated}' = ×{_fmt(o_slow, o_fast)}/year; '{f.rate.stated}' = ×{central:.4g}/year"
+            arithmetic = f"'{other.rate.stated}' = ×{_fmt(o_slow, o_fast)}/year; '{f.rate.stated}' = ×{central:.4g}/year"
+            out.append(
+                Check(
+                    "rate vs rate",
+                    [f.id, other.id],
+                    f"×{central:.4g}/year",
+                    f"×{_fmt(o_slow, o_fast)}/year",
+                    arithmetic,
+                    verdict,
+                    diff,
+                )
             )
-            out.append(Check("rate vs rate", [f.id, other.id], f"×{central:.4g}/year", f"×{_fmt(o_slow, o_fast)}/year", arithmetic, verdict, diff))
     return out
 
 
@@ -335,25 +409,41 @@ def cagr_checks(kb: KnowledgeBase) -> list[Check]:
     out = []
     for f in kb.all_facts:
         r = f.rate
-        if r is None or r.period_unit is not m.PeriodUnit.year or r.period != 1 or r.direction is not m.Direction.growth:
+        if (
+            r is None
+            or r.period_unit is not m.PeriodUnit.year
+            or r.period != 1
+            or r.direction is not m.Direction.growth
+        ):
             continue
         if f.quantity is None or f.quantity.unit != "percent":
             continue
         for t in implied_trends(kb, [g for g in kb.all_facts if g.metric == f.metric]):
-            verdict, diff = _verdict((r.factor - 1) * 100, (t.annual_factor - 1) * 100, (t.annual_factor - 1) * 100)
+            verdict, diff = _verdict(
+                (r.factor - 1) * 100, (t.annual_factor - 1) * 100, (t.annual_factor - 1) * 100
+            )
             start, end = (kb.get(i).quantity for i in t.facts)
             assert start is not None and end is not None and start.as_of and end.as_of
             years = months_between(start.as_of, end.as_of) / 12
             total = (end.value or 0) / (start.value or 1)
-            out.append(Check(
-                "CAGR vs start and end values", [f.id, *t.facts], f"{f.quantity.stated} a year",
-                f"{(t.annual_factor - 1) * 100:.2f}% a year",
-                f"{start.stated} ({start.as_of}) → {end.stated} ({end.as_of}): ×{total:.4g} over {years:g} years; "
-                f"{total:.4g}^(1/{years:g}) = ×{t.annual_factor:.4f}/year = {(t.annual_factor - 1) * 100:.2f}%/year",
-                verdict, diff,
-                note=f"the figures are dated {t.date}; the CAGR is stated for "
-                + (f"{f.quantity.as_of}–{f.quantity.as_of_end}" if f.quantity.as_of_end else "an unstated period"),
-            ))
+            out.append(
+                Check(
+                    "CAGR vs start and end values",
+                    [f.id, *t.facts],
+                    f"{f.quantity.stated} a year",
+                    f"{(t.annual_factor - 1) * 100:.2f}% a year",
+                    f"{start.stated} ({start.as_of}) → {end.stated} ({end.as_of}): ×{total:.4g} over {years:g} years; "
+                    f"{total:.4g}^(1/{years:g}) = ×{t.annual_factor:.4f}/year = {(t.annual_factor - 1) * 100:.2f}%/year",
+                    verdict,
+                    diff,
+                    note=f"the figures are dated {t.date}; the CAGR is stated for "
+                    + (
+                        f"{f.quantity.as_of}–{f.quantity.as_of_end}"
+                        if f.quantity.as_of_end
+                        else "an unstated period"
+                    ),
+                )
+            )
     return out
 
 

@@ -82,5 +82,7 @@ def verify(kb: KnowledgeBase, articles: Path) -> Report:
             if normalize(value) not in text:
                 origin = kb.origin(fact)
                 line = origin.lines.get((name,), origin.line)
-                report.misses.append(Miss(fact.id, name, origin.file, line, report.matched_sources[fact.source]))
+                report.misses.append(
+                    Miss(fact.id, name, origin.file, line, report.matched_sources[fact.source])
+                )
     return report

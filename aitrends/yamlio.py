@@ -30,14 +30,16 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest data file read, in bytes."""
 
 _STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{t}"
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 _resolver = Resolver()
 
 
 def _short_tag(tag: str | None) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag and tag.startswith("tag:yaml.org,2002:") else str(tag)
+    return (
+        "!!" + tag[len("tag:yaml.org,2002:") :] if tag and tag.startswith("tag:yaml.org,2002:") else str(tag)
+    )
+
 
 _constructor = SafeConstructor()
 
@@ -142,9 +144,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Document:
             if isinstance(value, float | dt.date) or value is None:
                 value = str(value) if value is not None else "null"
             if value in frame[3]:
-                raise YamlError(
-                    f"duplicate key '{value}' (first on line {frame[3][value]})", line
-                )
+                raise YamlError(f"duplicate key '{value}' (first on line {frame[3][value]})", line)
             frame[3][value] = line
             frame[2] = value
             doc.lines[(*path, value)] = line

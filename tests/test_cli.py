@@ -73,9 +73,15 @@ class TestFormats:
         assert "推理成本" in out and "\\u" not in out
 
     def test_csv_flattens_nested_fields(self, runner):
-        rows = list(csv.DictReader(io.StringIO(run(runner, "claims", "--kind", "figure", "-f", "csv").stdout)))
+        rows = list(
+            csv.DictReader(io.StringIO(run(runner, "claims", "--kind", "figure", "-f", "csv").stdout))
+        )
         row = next(r for r in rows if r["id"] == "roe-model-175b-parameters")
-        assert (row["quantity.value"], row["quantity.unit"], row["topics"]) == ("175000000000.0", "parameters", "model-size")
+        assert (row["quantity.value"], row["quantity.unit"], row["topics"]) == (
+            "175000000000.0",
+            "parameters",
+            "model-size",
+        )
 
 
 class TestCommands:
@@ -98,7 +104,12 @@ class TestCommands:
 
     def test_show_rate(self, runner):
         out = flat(run(runner, "show", "roe-compute-doubles-6-months").stdout)
-        assert flat("growth x2 per 6 months (exact; stated 'doubles every 6 months') = x4/year, doubling every 6 months, +300.0%/year") in out
+        assert (
+            flat(
+                "growth x2 per 6 months (exact; stated 'doubles every 6 months') = x4/year, doubling every 6 months, +300.0%/year"
+            )
+            in out
+        )
 
     def test_show_json(self, runner):
         data = json.loads(run(runner, "show", "roe-data-runs-out-2026", "--json").stdout)
@@ -132,11 +143,27 @@ class TestErrors:
     @pytest.mark.parametrize(
         ("args", "code", "message"),
         [
-            (["claims", "--person", "jane ro"], 2, "Error: unknown person or organization 'jane ro' (did you mean 'jane-roe'"),
+            (
+                ["claims", "--person", "jane ro"],
+                2,
+                "Error: unknown person or organization 'jane ro' (did you mean 'jane-roe'",
+            ),
             (["claims", "--topic", "nothing-like-it"], 2, "Error: unknown topic 'nothing-like-it'"),
-            (["claims", "--since", "May 2024"], 2, "Error: --since: 'May 2024' is not a date like 2024, 2024-05 or 2024-05-01"),
-            (["claims", "--kind", "rumour"], 2, "Error: --kind: 'rumour' is not one of claim, forecast, quote, figure"),
-            (["show", "zhang-open-source"], 1, "Error: Unknown fact 'zhang-open-source'. Did you mean 'zhang-open-source-matters'?"),
+            (
+                ["claims", "--since", "May 2024"],
+                2,
+                "Error: --since: 'May 2024' is not a date like 2024, 2024-05 or 2024-05-01",
+            ),
+            (
+                ["claims", "--kind", "rumour"],
+                2,
+                "Error: --kind: 'rumour' is not one of claim, forecast, quote, figure",
+            ),
+            (
+                ["show", "zhang-open-source"],
+                1,
+                "Error: Unknown fact 'zhang-open-source'. Did you mean 'zhang-open-source-matters'?",
+            ),
         ],
     )
     def test_messages(self, runner, args, code, message):
@@ -146,7 +173,9 @@ class TestErrors:
         assert len(result.stderr.splitlines()) == 1
         assert result.stdout == ""
 
-    @pytest.mark.parametrize("args", [["claims", "--limit", "0"], ["claims", "--format", "xml"], ["claims", "--nope"]])
+    @pytest.mark.parametrize(
+        "args", [["claims", "--limit", "0"], ["claims", "--format", "xml"], ["claims", "--nope"]]
+    )
     def test_usage_errors_exit_2(self, runner, args):
         result = run(runner, *args, ok=False)
         assert result.exit_code == 2 and "Traceback" not in result.output
@@ -185,8 +214,22 @@ def test_python_dash_m(tmp_path):
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "aitrends", "--no-bundled", "-d", str(FIXTURE_DATA), "claims", "--kind", "quote", "--json"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "aitrends",
+            "--no-bundled",
+            "-d",
+            str(FIXTURE_DATA),
+            "claims",
+            "--kind",
+            "quote",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     assert [r["id"] for r in json.loads(out.stdout)] == ["zhang-open-source-matters"]
 
@@ -197,5 +240,11 @@ def test_internal_errors_have_no_traceback(tmp_path, monkeypatch):
 
     # a data directory that is a file makes pathlib raise inside the loader
     env = {"PATH": "/usr/bin:/bin", "AITRENDS_DATA": str(tmp_path), "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "aitrends", "claims", "--limit", "1", "--json"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "aitrends", "claims", "--limit", "1", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert "Traceback" not in out.stderr

@@ -16,8 +16,11 @@ FILES = data_files(bundled_data_dir())
 def test_bundled_data_loads(real_kb):
     assert len(real_kb.sources) == 5
     assert {s.id for s in real_kb.sources} == {
-        "nbd-etzioni-2023", "wired-lee-think-lighter", "yingai-amodei-solar",
-        "kpmg-zgc-ai-trends-2024", "lee-ai2-speech",
+        "nbd-etzioni-2023",
+        "wired-lee-think-lighter",
+        "yingai-amodei-solar",
+        "kpmg-zgc-ai-trends-2024",
+        "lee-ai2-speech",
     }
 
 
@@ -84,5 +87,8 @@ def test_the_headline_claims_of_the_issue_exist(real_kb):
     speakers = {s for f in cost for s in f.speaker}
     assert {"oren-etzioni", "kai-fu-lee"} <= speakers
     assert any(f.rate and f.rate.factor == 2 and f.rate.period == 18 for f in real_kb.facts(person="Etzioni"))
-    assert any(f.rate and f.rate.factor == 10 and f.rate.period_unit.value == "year" for f in real_kb.facts(person="Kai-Fu Lee"))
+    assert any(
+        f.rate and f.rate.factor == 10 and f.rate.period_unit.value == "year"
+        for f in real_kb.facts(person="Kai-Fu Lee")
+    )
     assert real_kb.quotes("Amodei")

@@ -15,7 +15,13 @@ class TestPartialDate:
         [
             (2024, "2024", Precision.year, dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
             ("2024-02", "2024-02", Precision.month, dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
-            (dt.date(2023, 12, 28), "2023-12-28", Precision.day, dt.date(2023, 12, 28), dt.date(2023, 12, 28)),
+            (
+                dt.date(2023, 12, 28),
+                "2023-12-28",
+                Precision.day,
+                dt.date(2023, 12, 28),
+                dt.date(2023, 12, 28),
+            ),
             ("2023-12-28", "2023-12-28", Precision.day, dt.date(2023, 12, 28), dt.date(2023, 12, 28)),
         ],
     )
@@ -34,7 +40,11 @@ class TestPartialDate:
 
     @given(st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(["year", "month", "day"]))
     def test_round_trip(self, day, precision):
-        text = {"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}", "day": f"{day.year:04d}-{day.month:02d}-{day.day:02d}"}[precision]
+        text = {
+            "year": f"{day.year:04d}",
+            "month": f"{day.year:04d}-{day.month:02d}",
+            "day": f"{day.year:04d}-{day.month:02d}-{day.day:02d}",
+        }[precision]
         d = PartialDate.parse(text)
         assert str(d) == text
         assert d.start <= day <= d.end if precision != "day" else d.start == day

@@ -40,7 +40,11 @@ class TestHorizon:
             (horizon(type="within", amount=2, unit="year"), None, None),
             (horizon(type="next", amount=1, unit="year"), SAID, (D(2024, 1, 1), D(2024, 12, 31))),
             (horizon(type="next", amount=1, unit="month"), SAID, (D(2024, 1, 1), D(2024, 1, 31))),
-            (horizon(type="next", amount=1, unit="year"), PartialDate(2024), (D(2025, 1, 1), D(2025, 12, 31))),
+            (
+                horizon(type="next", amount=1, unit="year"),
+                PartialDate(2024),
+                (D(2025, 1, 1), D(2025, 12, 31)),
+            ),
         ],
     )
     def test_interval(self, h, said, expected):
@@ -78,11 +82,18 @@ class TestLedger:
 
     def test_open_and_deadline_filters(self, kb):
         assert [f.id for f in kb.forecasts(as_of=D(2024, 6, 1), status="open")] == [
-            "zhang-more-agents-next-year", "roe-data-runs-out-2026", "zhang-market-size-2030",
+            "zhang-more-agents-next-year",
+            "roe-data-runs-out-2026",
+            "zhang-market-size-2030",
         ]
-        assert [f.id for f in kb.forecasts(horizon_before="2026")] == ["zhang-more-agents-next-year", "roe-data-runs-out-2026"]
+        assert [f.id for f in kb.forecasts(horizon_before="2026")] == [
+            "zhang-more-agents-next-year",
+            "roe-data-runs-out-2026",
+        ]
         assert [f.id for f in kb.forecasts(horizon_after="2027")] == ["zhang-market-size-2030"]
-        assert [f.id for f in kb.forecasts(as_of=D(2026, 11, 23), due_within=60)] == ["roe-data-runs-out-2026"]
+        assert [f.id for f in kb.forecasts(as_of=D(2026, 11, 23), due_within=60)] == [
+            "roe-data-runs-out-2026"
+        ]
 
     def test_person_matches_speaker(self, kb):
         assert [f.id for f in kb.forecasts(person="Jane Roe")] == ["roe-data-runs-out-2026"]
@@ -99,7 +110,9 @@ class TestLedger:
             encoding="utf-8",
         )
         kb = aitrends.load(FIXTURE_DATA, tmp_path, bundled=False)
-        assert [f.id for f in kb.forecasts(as_of="2027-01-01", status="resolved")] == ["zhang-more-agents-next-year"]
+        assert [f.id for f in kb.forecasts(as_of="2027-01-01", status="resolved")] == [
+            "zhang-more-agents-next-year"
+        ]
         assert kb.resolutions["zhang-more-agents-next-year"].outcome is m.Outcome.true
 
     def test_resolution_of_a_non_forecast_is_an_error(self, tmp_path):
@@ -119,27 +132,43 @@ class TestCli:
     """aitrends forecasts."""
 
     def test_json_has_deadline_and_status(self, runner):
-        out = runner.invoke(app, fixture_args("forecasts", "--as-of", "2025-02-01", "--json"), catch_exceptions=False)
+        out = runner.invoke(
+            app, fixture_args("forecasts", "--as-of", "2025-02-01", "--json"), catch_exceptions=False
+        )
         rows = {r["id"]: r for r in json.loads(out.stdout)}
         agents = rows["zhang-more-agents-next-year"]
         assert (agents["status"], agents["horizon_end"], agents["days_to_due"], agents["due"]) == (
-            "open", "2025-12-31", 333, "due in 11 months"
+            "open",
+            "2025-12-31",
+            333,
+            "due in 11 months",
         )
         assert rows["zhang-market-size-2030"]["horizon_start"] == "2024-03-05"
 
     def test_table_says_overdue(self, runner):
-        out = runner.invoke(app, fixture_args("forecasts", "--as-of", "2026-03-01", "--status", "due"), catch_exceptions=False).stdout
+        out = runner.invoke(
+            app, fixture_args("forecasts", "--as-of", "2026-03-01", "--status", "due"), catch_exceptions=False
+        ).stdout
         assert "overdue by 2 months" in out
 
     def test_bad_status(self, runner):
         result = runner.invoke(app, fixture_args("forecasts", "--status", "late"))
-        assert result.exit_code == 2 and result.stderr == "Error: --status: 'late' is not one of open, due, resolved\n"
+        assert (
+            result.exit_code == 2
+            and result.stderr == "Error: --status: 'late' is not one of open, due, resolved\n"
+        )
 
 
 @pytest.mark.parametrize(
     ("days", "status", "text"),
-    [(None, "open", "no deadline"), (0, "open", "due today"), (38, "open", "due in 38 days"),
-     (-700, "due", "overdue by 1 year 11 months"), (5, "resolved", "resolved"), (400, "open", "due in 1 year 1 month")],
+    [
+        (None, "open", "no deadline"),
+        (0, "open", "due today"),
+        (38, "open", "due in 38 days"),
+        (-700, "due", "overdue by 1 year 11 months"),
+        (5, "resolved", "resolved"),
+        (400, "open", "due in 1 year 1 month"),
+    ],
 )
 def test_describe_due(days, status, text):
     assert describe_due(days, status) == text

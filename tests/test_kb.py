@@ -17,9 +17,15 @@ class TestFilters:
             ({}, 8),
             ({"topic": "cost"}, ["zhang-inference-cost-falls-10x"]),  # includes the child topic
             ({"topic": "推理成本"}, ["zhang-inference-cost-falls-10x"]),
-            ({"topic": ["compute", "model-size"]}, ["roe-compute-doubles-6-months", "roe-model-175b-parameters"]),
+            (
+                {"topic": ["compute", "model-size"]},
+                ["roe-compute-doubles-6-months", "roe-model-175b-parameters"],
+            ),
             ({"person": "Roe", "kind": "figure"}, ["roe-model-175b-parameters"]),
-            ({"person": "张三", "kind": ["quote", "claim"]}, ["zhang-inference-cost-falls-10x", "zhang-open-source-matters"]),
+            (
+                {"person": "张三", "kind": ["quote", "claim"]},
+                ["zhang-inference-cost-falls-10x", "zhang-open-source-matters"],
+            ),
             ({"source": "beta-column", "text": "run out"}, ["roe-data-runs-out-2026"]),
             ({"text": "市场 规模"}, ["zhang-market-size-2023"]),
             ({"text": "Example Corp"}, ["zhang-inference-cost-falls-10x", "roe-model-175b-parameters"]),
@@ -70,7 +76,10 @@ class TestResolve:
         assert kb.resolve(kind, text) == expected
 
     def test_unknown_suggests(self, kb):
-        with pytest.raises(aitrends.UsageError, match=r"^unknown person or organization 'jane-rowe' \(did you mean 'jane-roe'"):
+        with pytest.raises(
+            aitrends.UsageError,
+            match=r"^unknown person or organization 'jane-rowe' \(did you mean 'jane-roe'",
+        ):
             kb.resolve("entities", "jane-rowe")
 
     def test_no_suggestion_when_nothing_is_close(self, kb):
@@ -85,7 +94,9 @@ class TestResolve:
     def test_get_unknown_fact(self, kb):
         with pytest.raises(aitrends.NotFoundError) as info:
             kb.get("roe-data-runs-out-2027")
-        assert str(info.value) == "Unknown fact 'roe-data-runs-out-2027'. Did you mean 'roe-data-runs-out-2026'?"
+        assert (
+            str(info.value) == "Unknown fact 'roe-data-runs-out-2027'. Did you mean 'roe-data-runs-out-2026'?"
+        )
 
 
 class TestRecords:

@@ -45,7 +45,11 @@ class TestYaml:
         [
             ("a: 1\na: 2\n", 2, "duplicate key 'a' (first on line 1)"),
             ("a: &x [1]\nb: *x\n", 2, "aliases (*name) are not allowed in data files"),
-            ("x: !!python/object/apply:os.system [echo hi]\n", 1, "tag '!!python/object/apply:os.system' is not allowed"),
+            (
+                "x: !!python/object/apply:os.system [echo hi]\n",
+                1,
+                "tag '!!python/object/apply:os.system' is not allowed",
+            ),
             ("x: !custom 1\n", 1, "tag '!custom' is not allowed"),
             ("a: [\n", 2, "invalid YAML: did not find expected node content"),
             ("---\na: 1\n---\nb: 2\n", 3, "a data file holds one YAML document; found a second"),
@@ -77,7 +81,12 @@ class TestErrors:
 
     def test_unknown_field_with_suggestion(self, data_copy):
         f = data_copy / "facts" / "alpha-interview.yaml"
-        f.write_text(f.read_text(encoding="utf-8").replace("    speaker: zhang-san\n    topics: [agents]", "    speker: zhang-san\n    topics: [agents]"), encoding="utf-8")
+        f.write_text(
+            f.read_text(encoding="utf-8").replace(
+                "    speaker: zhang-san\n    topics: [agents]", "    speker: zhang-san\n    topics: [agents]"
+            ),
+            encoding="utf-8",
+        )
         assert problems(data_copy) == [
             f"{rel(f)}:35: facts[3].speaker: required field is missing",
             f"{rel(f)}:37: facts[3].speker: unknown field (did you mean 'speaker'?)",
@@ -85,19 +94,32 @@ class TestErrors:
 
     def test_dangling_reference_with_suggestion(self, data_copy):
         f = data_copy / "facts" / "beta-column.yaml"
-        f.write_text(f.read_text(encoding="utf-8").replace("speaker: jane-roe", "speaker: jane-ro", 1), encoding="utf-8")
+        f.write_text(
+            f.read_text(encoding="utf-8").replace("speaker: jane-roe", "speaker: jane-ro", 1),
+            encoding="utf-8",
+        )
         assert problems(data_copy) == [
             f"{rel(f)}:5: facts[0].speaker[0]: unknown person or organization 'jane-ro' (did you mean 'jane-roe'?)"
         ]
 
     def test_duplicate_id_across_files(self, data_copy):
-        f = write(data_copy / "facts" / "zz.yaml", "source: beta-column\nfacts:\n" + GOOD_FACT.replace("new-fact", "zhang-open-source-matters"))
+        f = write(
+            data_copy / "facts" / "zz.yaml",
+            "source: beta-column\nfacts:\n" + GOOD_FACT.replace("new-fact", "zhang-open-source-matters"),
+        )
         (p,) = problems(data_copy)
         assert p.startswith(f"{rel(f)}:3: facts[0].id: duplicate id 'zhang-open-source-matters' (also at ")
         assert p.endswith("alpha-interview.yaml:44)")
 
     def test_wrong_type_and_bad_id(self, data_copy):
-        f = write(data_copy / "facts" / "zz.yaml", "source: beta-column\nfacts:\n" + GOOD_FACT.replace("new-fact", "New Fact").replace("topics: [open-source]", "topics: open-source\n    rate: {direction: decline, factor: 0.5, period: 1, period_unit: year, stated: x}"))
+        f = write(
+            data_copy / "facts" / "zz.yaml",
+            "source: beta-column\nfacts:\n"
+            + GOOD_FACT.replace("new-fact", "New Fact").replace(
+                "topics: [open-source]",
+                "topics: open-source\n    rate: {direction: decline, factor: 0.5, period: 1, period_unit: year, stated: x}",
+            ),
+        )
         assert problems(data_copy) == [
             f"{rel(f)}:3: facts[0].id: 'New Fact' is not a valid id (lower-case letters, digits and single hyphens)",
             f"{rel(f)}:7: facts[0].rate.factor: Input should be greater than 1",
@@ -105,14 +127,20 @@ class TestErrors:
 
     def test_number_text_must_be_in_excerpt(self, data_copy):
         f = data_copy / "facts" / "alpha-interview.yaml"
-        f.write_text(f.read_text(encoding="utf-8").replace("stated: 约为12亿美元", "stated: 约为13亿美元"), encoding="utf-8")
+        f.write_text(
+            f.read_text(encoding="utf-8").replace("stated: 约为12亿美元", "stated: 约为13亿美元"),
+            encoding="utf-8",
+        )
         assert problems(data_copy) == [
             f"{rel(f)}:21: facts[1].quantity.stated: value 1.2e+09 does not match '约为13亿美元' (which reads as 1.3e+09)",
             f"{rel(f)}:21: facts[1].quantity.stated: '约为13亿美元' does not appear in the excerpt",
         ]
 
     def test_unknown_kind(self, data_copy):
-        f = write(data_copy / "facts" / "zz.yaml", "source: beta-column\nfacts:\n" + GOOD_FACT.replace("kind: quote", "kind: rumour"))
+        f = write(
+            data_copy / "facts" / "zz.yaml",
+            "source: beta-column\nfacts:\n" + GOOD_FACT.replace("kind: quote", "kind: rumour"),
+        )
         assert problems(data_copy) == [
             f"{rel(f)}:3: facts[0]: kind must be one of claim, forecast, quote, figure, not 'rumour'"
         ]
@@ -137,7 +165,9 @@ class TestErrors:
 
     def test_non_yaml_file_in_facts(self, data_copy):
         write(data_copy / "facts" / "notes.txt", "hello")
-        assert problems(data_copy) == [f"{rel(data_copy / 'facts' / 'notes.txt')}: not a YAML file (facts/ holds *.yaml files only)"]
+        assert problems(data_copy) == [
+            f"{rel(data_copy / 'facts' / 'notes.txt')}: not a YAML file (facts/ holds *.yaml files only)"
+        ]
 
     def test_bom_is_read(self, data_copy):
         f = write(data_copy / "facts" / "zz.yaml", "source: beta-column\nfacts:\n" + GOOD_FACT)
@@ -169,15 +199,22 @@ class TestLayers:
         with pytest.raises(aitrends.DataError) as info:
             aitrends.load(FIXTURE_DATA, tmp_path, bundled=False)
         assert "set 'override: true' to replace it from a higher layer" in str(info.value.problems[0])
-        write(tmp_path / "facts" / "mine.yaml", "source: beta-column\nfacts:\n" + body + "    override: true\n")
+        write(
+            tmp_path / "facts" / "mine.yaml", "source: beta-column\nfacts:\n" + body + "    override: true\n"
+        )
         kb = aitrends.load(FIXTURE_DATA, tmp_path, bundled=False)
         assert kb.get("zhang-open-source-matters").statement == "A statement."
 
     def test_override_of_nothing_is_an_error(self, tmp_path):
-        write(tmp_path / "facts" / "mine.yaml", "source: beta-column\nfacts:\n" + GOOD_FACT + "    override: true\n")
+        write(
+            tmp_path / "facts" / "mine.yaml",
+            "source: beta-column\nfacts:\n" + GOOD_FACT + "    override: true\n",
+        )
         with pytest.raises(aitrends.DataError) as info:
             aitrends.load(FIXTURE_DATA, tmp_path, bundled=False)
-        assert str(info.value.problems[0]).endswith("facts[0].override: 'new-fact' overrides nothing: no lower layer has it")
+        assert str(info.value.problems[0]).endswith(
+            "facts[0].override: 'new-fact' overrides nothing: no lower layer has it"
+        )
 
     def test_resolve_data_dirs(self, tmp_path):
         env = {"AITRENDS_DATA": os.pathsep.join([str(tmp_path), str(FIXTURE_DATA)])}
@@ -185,7 +222,10 @@ class TestLayers:
         assert resolve_data_dirs([FIXTURE_DATA], environ=env) == [bundled_data_dir(), FIXTURE_DATA]
         assert resolve_data_dirs([FIXTURE_DATA], bundled=False, environ={}) == [FIXTURE_DATA]
         assert resolve_data_dirs(environ={"AITRENDS_NO_BUNDLED": "1"}) == []
-        assert resolve_data_dirs([bundled_data_dir(), FIXTURE_DATA], environ={}) == [bundled_data_dir(), FIXTURE_DATA]
+        assert resolve_data_dirs([bundled_data_dir(), FIXTURE_DATA], environ={}) == [
+            bundled_data_dir(),
+            FIXTURE_DATA,
+        ]
 
 
 def rel(path: Path) -> str:

@@ -57,7 +57,15 @@ class TestParse:
 
     @pytest.mark.parametrize(
         ("text", "value"),
-        [("三十", 30), ("二十一", 21), ("一百零五", 105), ("三亿五千万", 3.5e8), ("十万", 1e5), ("两千", 2000), ("万", 1e4)],
+        [
+            ("三十", 30),
+            ("二十一", 21),
+            ("一百零五", 105),
+            ("三亿五千万", 3.5e8),
+            ("十万", 1e5),
+            ("两千", 2000),
+            ("万", 1e4),
+        ],
     )
     def test_chinese_numerals(self, text, value):
         assert cn_number(text) == value
@@ -66,15 +74,20 @@ class TestParse:
     def test_chinese_numerals_round_trip(self, n):
         assert cn_number(to_chinese(n)) == n
 
-    @given(st.decimals(min_value="0.01", max_value="99999", places=2), st.sampled_from([("万", 1e4), ("亿", 1e8), ("万亿", 1e12)]))
+    @given(
+        st.decimals(min_value="0.01", max_value="99999", places=2),
+        st.sampled_from([("万", 1e4), ("亿", 1e8), ("万亿", 1e12)]),
+    )
     def test_arabic_with_chinese_multiplier(self, number, unit):
         text = f"约{number.normalize():f}{unit[0]}美元"
         p = parse_expression(text)
         assert p.values == [pytest.approx(float(number) * unit[1])]
         assert (p.bound, p.currency) == (B.approx, "USD")
 
-    @given(st.floats(min_value=0.01, max_value=9999, allow_nan=False).map(lambda x: round(x, 2)),
-           st.sampled_from([("million", 1e6), ("billion", 1e9), ("trillion", 1e12)]))
+    @given(
+        st.floats(min_value=0.01, max_value=9999, allow_nan=False).map(lambda x: round(x, 2)),
+        st.sampled_from([("million", 1e6), ("billion", 1e9), ("trillion", 1e12)]),
+    )
     def test_english_scale_words(self, x, scale):
         p = parse_expression(f"more than ${x:,} {scale[0]}")
         assert p.values == [pytest.approx(x * scale[1])]
@@ -88,6 +101,7 @@ class TestParse:
 
 def to_chinese(n: int) -> str:
     digits = "零一二三四五六七八九"
+
     def below_10k(x: int) -> str:
         out, zero = "", False
         for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
@@ -98,6 +112,7 @@ def to_chinese(n: int) -> str:
             else:
                 zero = True
         return out
+
     high, low = divmod(n, 10000)
     if high:
         return below_10k(high) + "万" + (("零" if low < 1000 and low else "") + below_10k(low) if low else "")
@@ -114,13 +129,28 @@ class TestChecks:
         ("kw", "why"),
         [
             ({"value": 6.87e10, "bound": "at-least", "stated": "超过687亿美元"}, None),
-            ({"value": 6.87e9, "bound": "at-least", "stated": "超过687亿美元"}, "value 6.87e+09 does not match '超过687亿美元' (which reads as 6.87e+10)"),
-            ({"value": 6.87e10, "stated": "超过687亿美元"}, "bound is 'exact' but '超过687亿美元' says at-least"),
-            ({"value": 6.87e10, "unit": "CNY", "bound": "at-least", "stated": "超过687亿美元"}, "unit is CNY but '超过687亿美元' is in USD"),
-            ({"value": 44.4, "unit": "count", "stated": "44.4%"}, "'44.4%' is a percentage but unit is count"),
+            (
+                {"value": 6.87e9, "bound": "at-least", "stated": "超过687亿美元"},
+                "value 6.87e+09 does not match '超过687亿美元' (which reads as 6.87e+10)",
+            ),
+            (
+                {"value": 6.87e10, "stated": "超过687亿美元"},
+                "bound is 'exact' but '超过687亿美元' says at-least",
+            ),
+            (
+                {"value": 6.87e10, "unit": "CNY", "bound": "at-least", "stated": "超过687亿美元"},
+                "unit is CNY but '超过687亿美元' is in USD",
+            ),
+            (
+                {"value": 44.4, "unit": "count", "stated": "44.4%"},
+                "'44.4%' is a percentage but unit is count",
+            ),
             ({"value": 6, "unit": "months", "stated": "半年"}, None),
             ({"low": 5, "high": 10, "unit": "years", "bound": "range", "stated": "五到十年"}, None),
-            ({"value": 5, "unit": "engineers", "stated": "five engineers"}, None),  # words it cannot read are not errors
+            (
+                {"value": 5, "unit": "engineers", "stated": "five engineers"},
+                None,
+            ),  # words it cannot read are not errors
         ],
     )
     def test_quantity(self, kw, why):
@@ -129,15 +159,77 @@ class TestChecks:
     @pytest.mark.parametrize(
         ("kw", "why"),
         [
-            ({"direction": "decline", "factor": 2, "period": 18, "period_unit": "month", "stated": "每18个月就下降一半"}, None),
-            ({"direction": "decline", "factor": 2, "period": 12, "period_unit": "month", "stated": "每18个月就下降一半"},
-             "period 12 month does not match '每18个月就下降一半' (18 month)"),
-            ({"direction": "decline", "factor": 10, "period": 1, "period_unit": "year", "stated": "每年下降十倍"}, None),
-            ({"direction": "decline", "factor": 5, "period": 1, "period_unit": "year", "stated": "每年下降十倍"},
-             "factor 5 does not match '每年下降十倍'"),
-            ({"direction": "growth", "factor": 2, "period": 3, "period_high": 4, "period_unit": "month", "stated": "每3-4个月翻一番"}, None),
-            ({"direction": "growth", "factor": 1.2702, "period": 1, "period_unit": "year", "stated": "复合年均增长率为27.02%"}, None),
-            ({"direction": "decline", "factor": 10, "period": 1, "period_unit": "year", "stated": "fallen by a factor of 10 per year"}, None),
+            (
+                {
+                    "direction": "decline",
+                    "factor": 2,
+                    "period": 18,
+                    "period_unit": "month",
+                    "stated": "每18个月就下降一半",
+                },
+                None,
+            ),
+            (
+                {
+                    "direction": "decline",
+                    "factor": 2,
+                    "period": 12,
+                    "period_unit": "month",
+                    "stated": "每18个月就下降一半",
+                },
+                "period 12 month does not match '每18个月就下降一半' (18 month)",
+            ),
+            (
+                {
+                    "direction": "decline",
+                    "factor": 10,
+                    "period": 1,
+                    "period_unit": "year",
+                    "stated": "每年下降十倍",
+                },
+                None,
+            ),
+            (
+                {
+                    "direction": "decline",
+                    "factor": 5,
+                    "period": 1,
+                    "period_unit": "year",
+                    "stated": "每年下降十倍",
+                },
+                "factor 5 does not match '每年下降十倍'",
+            ),
+            (
+                {
+                    "direction": "growth",
+                    "factor": 2,
+                    "period": 3,
+                    "period_high": 4,
+                    "period_unit": "month",
+                    "stated": "每3-4个月翻一番",
+                },
+                None,
+            ),
+            (
+                {
+                    "direction": "growth",
+                    "factor": 1.2702,
+                    "period": 1,
+                    "period_unit": "year",
+                    "stated": "复合年均增长率为27.02%",
+                },
+                None,
+            ),
+            (
+                {
+                    "direction": "decline",
+                    "factor": 10,
+                    "period": 1,
+                    "period_unit": "year",
+                    "stated": "fallen by a factor of 10 per year",
+                },
+                None,
+            ),
         ],
     )
     def test_rate(self, kw, why):
@@ -150,9 +242,24 @@ class TestNormalise:
     @pytest.mark.parametrize(
         ("kw", "annual", "months", "pct"),
         [
-            ({"direction": "decline", "factor": 2, "period": 18, "period_unit": "month"}, 1.587401, ("halving_months", 18), -37.004),
-            ({"direction": "decline", "factor": 10, "period": 1, "period_unit": "year"}, 10, ("halving_months", 3.612), -90),
-            ({"direction": "growth", "factor": 2, "period": 3, "period_high": 4, "period_unit": "month"}, 11.313708, ("doubling_months", 3.429), 1031.371),
+            (
+                {"direction": "decline", "factor": 2, "period": 18, "period_unit": "month"},
+                1.587401,
+                ("halving_months", 18),
+                -37.004,
+            ),
+            (
+                {"direction": "decline", "factor": 10, "period": 1, "period_unit": "year"},
+                10,
+                ("halving_months", 3.612),
+                -90,
+            ),
+            (
+                {"direction": "growth", "factor": 2, "period": 3, "period_high": 4, "period_unit": "month"},
+                11.313708,
+                ("doubling_months", 3.429),
+                1031.371,
+            ),
         ],
     )
     def test_rate_record(self, kw, annual, months, pct):
@@ -162,5 +269,7 @@ class TestNormalise:
         assert r["percent_per_year"] == pytest.approx(pct, rel=1e-4)
 
     def test_range_bounds(self):
-        r = rate_record(m.Rate(stated="x", direction="growth", factor=2, period=3, period_high=4, period_unit="month"))
+        r = rate_record(
+            m.Rate(stated="x", direction="growth", factor=2, period=3, period_high=4, period_unit="month")
+        )
         assert (r["annual_factor_low"], r["annual_factor_high"]) == (8, 16)

@@ -40,7 +40,9 @@ def test_checks_report_the_articles_arithmetic(real_kb):
 
 
 def test_cli_trends_and_check_json(runner):
-    rows = json.loads(runner.invoke(app, ["trends", "--metric", "inference cost", "--json"], catch_exceptions=False).stdout)
+    rows = json.loads(
+        runner.invoke(app, ["trends", "--metric", "inference cost", "--json"], catch_exceptions=False).stdout
+    )
     assert {r["metric"] for r in rows} == {"inference-cost", "price-per-query"}
     checks = json.loads(runner.invoke(app, ["check", "--json"], catch_exceptions=False).stdout)
     assert {c["verdict"] for c in checks} == {"consistent", "approximately consistent", "inconsistent"}

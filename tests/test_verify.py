@@ -22,16 +22,28 @@ def test_all_found(kb):
 
 def test_miss_is_reported_with_file_and_line(data_copy, tmp_path):
     f = data_copy / "facts" / "alpha-interview.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("excerpt: 明年我们将看到更多的智能体。", "excerpt: 明年我们会看到更多的智能体。"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "excerpt: 明年我们将看到更多的智能体。", "excerpt: 明年我们会看到更多的智能体。"
+        ),
+        encoding="utf-8",
+    )
     report = verify(aitrends.load(data_copy, bundled=False), FIXTURE_ARTICLES)
     assert not report.ok
     (miss,) = report.misses
-    assert str(miss).endswith("alpha-interview.yaml:40: zhang-more-agents-next-year: excerpt not found in alpha.txt")
+    assert str(miss).endswith(
+        "alpha-interview.yaml:40: zhang-more-agents-next-year: excerpt not found in alpha.txt"
+    )
 
 
 def test_english_original_is_checked(data_copy):
     f = data_copy / "facts" / "beta-column.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("excerpt_en: the data will run out by 2026", "excerpt_en: the data runs out by 2026"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "excerpt_en: the data will run out by 2026", "excerpt_en: the data runs out by 2026"
+        ),
+        encoding="utf-8",
+    )
     (miss,) = verify(aitrends.load(data_copy, bundled=False), FIXTURE_ARTICLES).misses
     assert (miss.fact, miss.field) == ("roe-data-runs-out-2026", "excerpt_en")
 

@@ -1,0 +1,71 @@
+"""Checking the data: validate, verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import ExitCode
+from ._app import (
+    _err,
+    _kb,
+    app,
+    cli_errors,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command()
+@cli_errors
+def validate() -> None:
+    """Check every data file: schema, ids, references, numbers against their text.
+
+    Prints one line per problem and exits 1 if there are any; else a summary.
+
+    Example: aitrends validate --data-dir my-data   (global option: aitrends -d my-data validate)
+    """
+    from collections import Counter
+
+    kb = _kb()
+    kinds = Counter(f.kind.value for f in kb.all_facts)
+    by_kind = ", ".join(f"{kinds.get(k, 0)} {k}s" for k in ("claim", "forecast", "quote", "figure"))
+    _err(
+        f"OK: {len(kb.files)} files, {len(kb.sources)} sources, {len(kb.people)} people, "
+        f"{len(kb.organizations)} organizations, {len(kb.topics)} topics, {len(kb.metrics)} metrics, "
+        f"{len(kb.all_facts)} facts ({by_kind}), {len(kb.resolutions)} resolutions"
+    )
+
+
+@app.command()
+@cli_errors
+def verify(
+    articles: Annotated[
+        Path, typer.Option("--articles", "-a", help="Directory of the article text files.", file_okay=False)
+    ],
+) -> None:
+    """Check that every excerpt stands verbatim in its article (after NFKC, ignoring whitespace).
+
+    Articles are matched to sources by the sha256 in sources.yaml.
+
+    Example: aitrends verify --articles ../shared/seeds
+    """
+    from ..verify import verify as run
+
+    kb = _kb()
+    report = run(kb, articles)
+    for miss in report.misses:
+        _err(str(miss))
+    for sid in report.missing_sources:
+        _err(f"source '{sid}': no article in {articles} has its sha256")
+    for name in report.unmatched_articles:
+        _err(f"note: {name} matches no source")
+    if not report.ok:
+        _err(
+            f"Error: {len(report.misses)} excerpts not found, {len(report.missing_sources)} sources without an article"
+        )
+        raise typer.Exit(ExitCode.ERROR)
+    _err(f"OK: {report.checked} excerpts found verbatim in {len(report.matched_sources)} articles")

@@ -1,0 +1,233 @@
+"""Commands about facts: claims, quote, show."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..render import Column, Format
+from ._app import (
+    FormatOpt,
+    JsonOpt,
+    LimitOpt,
+    PersonOpt,
+    SourceOpt,
+    TopicOpt,
+    _console,
+    _date,
+    _join,
+    _kb,
+    _output,
+    _stdout,
+    app,
+    cli_errors,
+)
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+
+FACT_COLUMNS = [
+    Column("id", lambda r: r["id"], ratio=2),
+    Column("kind", lambda r: r["kind"], no_wrap=True),
+    Column("speaker", lambda r: _join(r["speaker_names"]), ratio=1),
+    Column("date", lambda r: r["date"] or "?", no_wrap=True),
+    Column("statement", lambda r: r["statement"], ratio=5),
+]
+QUOTE_COLUMNS = [
+    Column("date", lambda r: r["date"] or "?", no_wrap=True),
+    Column("said (verbatim)", lambda r: r["excerpt"], ratio=4),
+    Column(
+        "English",
+        lambda r: r["excerpt_en"] + ("" if r["excerpt_en_original"] else " [our translation]"),
+        ratio=4,
+    ),
+    Column("source", lambda r: r["source_title"], ratio=2),
+]
+
+
+@app.command()
+@cli_errors
+def claims(
+    topic: TopicOpt = None,
+    person: PersonOpt = None,
+    source: SourceOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", help="claim, forecast, quote or figure; repeat for OR."),
+    ] = None,
+    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Metric id or name.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Said on or after this date (2024, 2024-05, 2024-05-01).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Said on or before this date.")] = None,
+    text: Annotated[list[str] | None, typer.Option("--text", help="Words that must all appear.")] = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """List facts, filtered. With no filter, every fact.
+
+    Filters combine with AND; repeating one option means OR.
+
+    Example: aitrends claims --topic inference-cost --since 2024
+    """
+    from ..models import FactKind
+    from ..records import fact_record
+
+    kinds = []
+    for k in kind or []:
+        if k not in FactKind._value2member_map_:
+            raise UsageError(f"--kind: '{k}' is not one of claim, forecast, quote, figure")
+        kinds.append(FactKind(k))
+    kb = _kb()
+    facts = kb.facts(
+        topic=topic,
+        person=person,
+        source=source,
+        kind=kinds or None,
+        metric=metric,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        text=text,
+        limit=limit,
+    )
+    _output([fact_record(kb, f) for f in facts], fmt, json_, FACT_COLUMNS, empty="No facts match.")
+
+
+@app.command()
+@cli_errors
+def quote(
+    person: Annotated[str, typer.Option("--person", "-p", help="Person or organization: id, name or alias.")],
+    topic: TopicOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """What a person said, verbatim, with the English, the source and the date.
+
+    Lists every fact whose speaker they are, of any kind.
+
+    Example: aitrends quote --person Amodei
+    """
+    from ..records import fact_record
+
+    kb = _kb()
+    who = kb.resolve("entities", person)
+    facts = kb.quotes(who, topic=topic)[:limit]
+    _output(
+        [fact_record(kb, f) for f in facts],
+        fmt,
+        json_,
+        QUOTE_COLUMNS,
+        title=kb.name_of(who),
+        empty=f"No facts with speaker '{who}'.",
+    )
+
+
+@app.command()
+@cli_errors
+def show(
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id.")],
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Everything about one fact: all fields, its source, its speaker, its status.
+
+    Example: aitrends show lee-wired-inference-cost-falls-10x-per-year
+    """
+    from ..records import fact_record
+    from ..render import card, to_json, to_yaml
+
+    kb = _kb()
+    rec = fact_record(kb, kb.get(fact_id))
+    if json_ or fmt is Format.json:
+        _stdout(to_json(rec))
+        return
+    if fmt is Format.yaml:
+        _stdout(to_yaml(rec))
+        return
+    if fmt is not Format.table:
+        _output([rec], fmt, False, FACT_COLUMNS)
+        return
+    _console().print(card(_fact_pairs(kb, rec), title=rec["id"]))
+
+
+def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
+    src = kb.table("sources")[r["source"]]
+    pairs: list[tuple[str, Any]] = [
+        ("kind", r["kind"]),
+        ("statement", r["statement"]),
+        ("speaker", ", ".join(f"{n} ({i})" for n, i in zip(r["speaker_names"], r["speaker"], strict=True))),
+        ("attribution", r["attribution"]),
+        (
+            "cited",
+            "; ".join(
+                f"{n}" + (f", {c['work']}" if c.get("work") else "")
+                for n, c in zip(r["cited_names"], r["cited"], strict=True)
+            ),
+        ),
+        ("about", ", ".join(r["about_names"])),
+        (
+            "date",
+            f"{r['date']} ({r['date_precision']}, from the {r['date_from']})" if r["date"] else "unknown",
+        ),
+        ("source", f"{src.title} ({src.id}; {kb.name_of(src.outlet)})"),
+        ("topics", ", ".join(r["topics"])),
+        ("metric", r["metric_label"]),
+        ("excerpt", r["excerpt"]),
+        ("English", r["excerpt_en"] + ("" if r["excerpt_en_original"] else "  [our translation]")),
+        ("hedge", r["hedge"]),
+    ]
+    q = r.get("quantity")
+    if q:
+        number = f"{q['low']:g}–{q['high']:g}" if q["bound"] == "range" else f"{q['value']:g}"
+        per = f" per {q['per']}" if q.get("per") else ""
+        asof = (
+            f", as of {q['as_of']}" + (f" to {q['as_of_end']}" if q.get("as_of_end") else "")
+            if q.get("as_of")
+            else ""
+        )
+        pairs.append(("quantity", f"{number} {q['unit']}{per} ({q['bound']}; stated '{q['stated']}'{asof})"))
+    rate, norm = r.get("rate"), r.get("rate_normalized")
+    if rate and norm:
+        span = f"{rate['period']:g}" + (f"-{rate['period_high']:g}" if rate.get("period_high") else "")
+        key = "halving_months" if "halving_months" in norm else "doubling_months"
+        pairs.append(
+            (
+                "rate",
+                f"{rate['direction']} x{rate['factor']:g} per {span} {rate['period_unit']}"
+                f"{'' if span == '1' else 's'} ({rate['bound']}; "
+                f"stated '{rate['stated']}') = x{norm['annual_factor']:.3g}/year, "
+                f"{key.split('_')[0]} every {norm[key]:.3g} months, {norm['percent_per_year']:+.1f}%/year",
+            )
+        )
+    if r["kind"] == "forecast":
+        h = r["horizon"]
+        if r["horizon_relative"]:
+            deadline = "relative (date said unknown)"
+        else:
+            deadline = f"{r['horizon_start'] or '…'} to {r['horizon_end'] or 'open-ended'}"
+        pairs += [
+            ("horizon", f"{h['type']} '{h['stated']}': {deadline}"),
+            ("status", f"{r['status']} (as of {r['as_of']})"),
+            ("criteria", r["criteria"]),
+            ("condition", r.get("condition")),
+            (
+                "probability",
+                f"{r['probability']['low']:g}–{r['probability']['high']:g} ('{r['probability']['stated']}')"
+                if r.get("probability")
+                else None,
+            ),
+        ]
+        res = r.get("resolution")
+        if res:
+            pairs.append(("resolution", f"{res['outcome']} on {res['date']}: {res['evidence']}"))
+    pairs += [
+        ("links", "; ".join(f"{x['rel']} {x['fact']}" for x in r["links"])),
+        ("note", r["note"]),
+        ("file", str(kb.origin(kb.get(r["id"])))),
+    ]
+    return pairs

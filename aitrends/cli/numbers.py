@@ -1,0 +1,165 @@
+"""Numbers over time: forecasts, trends, check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..render import Column, Format
+from ._app import (
+    FormatOpt,
+    JsonOpt,
+    LimitOpt,
+    PersonOpt,
+    TopicOpt,
+    _date,
+    _join,
+    _kb,
+    _output,
+    app,
+    cli_errors,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+FORECAST_COLUMNS = [
+    Column("id", lambda r: r["id"], ratio=2),
+    Column("predicts", lambda r: _join(r["cited_names"] or r["speaker_names"]), ratio=1),
+    Column("said", lambda r: r["date"] or "?", no_wrap=True),
+    Column(
+        "horizon",
+        lambda r: (
+            f"{r['horizon']['stated']} → "
+            + ("relative" if r["horizon_relative"] else (r["horizon_end"] or "open-ended"))
+        ),
+        ratio=1,
+    ),
+    Column("status", lambda r: r["status"], no_wrap=True),
+    Column("when", lambda r: r["due"], ratio=1),
+    Column("statement", lambda r: r["statement"], ratio=4),
+]
+
+
+@app.command()
+@cli_errors
+def forecasts(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge status on this date (default: today).")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="open, due or resolved; repeat for OR.")
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", "-p", help="Who predicts: speaker or cited origin.")
+    ] = None,
+    topic: TopicOpt = None,
+    horizon_before: Annotated[str | None, typer.Option(help="Deadline on or before this date.")] = None,
+    horizon_after: Annotated[str | None, typer.Option(help="Deadline on or after this date.")] = None,
+    due_within: Annotated[int | None, typer.Option(min=0, help="Open forecasts due within N days.")] = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """The forecast ledger: each prediction's deadline and status (open, due, resolved).
+
+    A forecast is open until its horizon ends, then due until a resolution is recorded.
+
+    Example: aitrends forecasts --status due
+    """
+    from ..forecasts import Status, _as_date, describe_due
+    from ..records import fact_record
+
+    for st in status or []:
+        if st not in Status._value2member_map_:
+            raise UsageError(f"--status: '{st}' is not one of open, due, resolved")
+    day = _as_date(_date(as_of, "--as-of"))
+    kb = _kb()
+    found = kb.forecasts(
+        as_of=day,
+        status=status,
+        person=person,
+        topic=topic,
+        horizon_before=_date(horizon_before, "--horizon-before"),
+        horizon_after=_date(horizon_after, "--horizon-after"),
+        due_within=due_within,
+    )[:limit]
+    records = []
+    for f in found:
+        r = fact_record(kb, f, as_of=day)
+        r["due"] = describe_due(r["days_to_due"], r["status"])
+        records.append(r)
+    _output(
+        records, fmt, json_, FORECAST_COLUMNS, title=f"Forecasts as of {day}", empty="No forecasts match."
+    )
+
+
+TREND_COLUMNS = [
+    Column("metric", lambda r: r["metric_label"] or "", ratio=2),
+    Column("", lambda r: "↓" if r["direction"] == "decline" else "↑", no_wrap=True),
+    Column("per year", lambda r: _factor(r), no_wrap=True),
+    Column("halving/doubling", lambda r: f"{r['months_to_factor_two']:.3g} months", no_wrap=True),
+    Column("% / year", lambda r: f"{r['percent_per_year']:+.1f}%", no_wrap=True),
+    Column("stated or computed", lambda r: r["stated"], ratio=4),
+    Column("who", lambda r: _join(r["speaker_names"]), ratio=1),
+    Column("kind", lambda r: r["origin"], no_wrap=True),
+]
+
+
+def _factor(r: dict[str, Any]) -> str:
+    lo, hi = r["annual_factor_low"], r["annual_factor_high"]
+    text = f"×{lo:.3g}–{hi:.3g}" if lo != hi else f"×{r['annual_factor']:.3g}"
+    return text + ("+" if r["bound"] == "at-least" else "")
+
+
+@app.command()
+@cli_errors
+def trends(
+    topic: TopicOpt = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Metric (includes narrower ones).")
+    ] = None,
+    person: PersonOpt = None,
+    repeats: Annotated[
+        bool, typer.Option("--repeats", help="Also show paraphrases and repeats of a rate.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Rates side by side in one unit: annual factor, halving/doubling time, % per year.
+
+    Stated rates ('halves every 18 months') and rates implied by two dated figures on one
+    metric ('$0.75 in May 2023, $0.04 in May 2024').
+
+    Example: aitrends trends --topic inference-cost
+    """
+    kb = _kb()
+    rows = [t.record(kb) for t in kb.trends(topic=topic, metric=metric, person=person, repeats=repeats)]
+    _output(rows, fmt, json_, TREND_COLUMNS, empty="No rates match.")
+
+
+CHECK_COLUMNS = [
+    Column("check", lambda r: r["check"], ratio=1),
+    Column("verdict", lambda r: r["verdict"], ratio=1),
+    Column("stated", lambda r: r["stated"], ratio=2),
+    Column("computed", lambda r: r["computed"], ratio=1),
+    Column("arithmetic", lambda r: r["arithmetic"] + (f" ({r['note']})" if r["note"] else ""), ratio=5),
+]
+
+
+@app.command()
+@cli_errors
+def check(fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
+    """Recompute what the articles compute (CAGRs, ratios, rates against dated figures).
+
+    Each result is consistent, approximately consistent (within 20%) or inconsistent, with
+    the arithmetic shown. Inconsistencies in the articles are reported, not errors: the exit
+    code is 0.
+
+    Example: aitrends check
+    """
+    kb = _kb()
+    _output([c.record() for c in kb.check()], fmt, json_, CHECK_COLUMNS, empty="Nothing to check.")
