@@ -11,7 +11,7 @@ from . import models as m
 from .dates import PartialDate
 from .errors import AmbiguousError, DataError, NotFoundError, Problem, UsageError
 from .loader import Loaded, Origin, RawData, load_dirs, resolve_data_dirs
-from .search import compact, name_key, suggest
+from .search import Hit, Match, NameIndex, TextIndex, fact_fields, suggest
 
 T = TypeVar("T")
 Entity = m.Person | m.Organization
@@ -49,7 +49,8 @@ class KnowledgeBase:
         self.resolution_origin: dict[str, Origin] = {}
         self.dirs: list[os.PathLike[str]] = []
         self.files: list[os.PathLike[str]] = []
-        self._name_index: dict[str, dict[str, set[str]]] = {}
+        self._name_index: dict[str, NameIndex] = {}
+        self._text_index: TextIndex | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
 
     # ------------------------------------------------------------------ building
@@ -205,22 +206,25 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ lookup
 
-    def _index(self, kind: str) -> dict[str, set[str]]:
+    def _index(self, kind: str) -> NameIndex:
         if kind not in self._name_index:
-            index: dict[str, set[str]] = defaultdict(set)
+            index = NameIndex()
             tables = ("people", "organizations") if kind == "entities" else (kind,)
             for table in tables:
                 for rec in self._by_kind[table].values():
-                    for name in _names(rec, self):
-                        key = name_key(name)
-                        if key:
-                            index[key].add(rec.id)
-            self._name_index[kind] = dict(index)
+                    words = rec.name_en.split() if isinstance(rec, m.Person | m.Organization) else []
+                    index.add(rec.id, _names(rec, self), words)
+            self._name_index[kind] = index
         return self._name_index[kind]
+
+    def lookup(self, kind: str, text: str) -> Match:
+        """How ``text`` matches names of ``kind`` records (see :class:`aitrends.search.NameIndex`)."""
+        return self._index(kind).lookup(text)
 
     def resolve(self, kind: str, text: str) -> str:
         """The id of the ``kind`` record (people, organizations, entities, topics, sources,
-        metrics, facts) that ``text`` names, by id, name or alias.
+        metrics) that ``text`` names: by id, any name or alias in any script, either name
+        order, or a clear typo.
 
         Raises :class:`UsageError` with suggestions when nothing matches and
         :class:`AmbiguousError` listing the candidates when several do.
@@ -228,18 +232,16 @@ class KnowledgeBase:
         what = {"entities": "person or organization"}.get(kind, _SINGULAR.get(kind, kind))
         if not text.strip():
             raise UsageError(f"empty {what} name")
-        index = self._index(kind)
-        ids = index.get(name_key(text), set())
-        if len(ids) == 1:
-            return next(iter(ids))
-        if len(ids) > 1:
-            listed = ", ".join(f"'{i}' ({self.name_of(i)})" for i in sorted(ids))
-            raise AmbiguousError(f"'{text}' could be several {kind}: {listed}")
-        keys = suggest(name_key(text), index)
-        ids_sorted = list(dict.fromkeys(i for k in keys for i in sorted(index[k])))[:3]
+        match = self.lookup(kind, text)
+        if len(match.ids) == 1:
+            return match.ids[0]
+        if match.ids:
+            listed = ", ".join(f"'{i}' ({self.name_of(i)})" for i in match.ids)
+            plural = {"entities": "people or organizations", "people": "people"}.get(kind, kind)
+            raise AmbiguousError(f"'{_clean(text)}' could be several {plural}: {listed}")
         hint = ""
-        if ids_sorted:
-            hint = " (did you mean " + " or ".join(f"'{i}'" for i in ids_sorted) + "?)"
+        if match.suggestions:
+            hint = " (did you mean " + " or ".join(f"'{i}'" for i in match.suggestions) + "?)"
         raise UsageError(f"unknown {what} '{_clean(text)}'{hint}")
 
     def resolve_many(self, kind: str, texts: Iterable[str] | str | None) -> list[str]:
@@ -279,7 +281,8 @@ class KnowledgeBase:
         kinds = {m.FactKind(k) for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
         lo = PartialDate.parse(since) if since is not None else None
         hi = PartialDate.parse(until) if until is not None else None
-        words = [compact(w) for w in ([text] if isinstance(text, str) else text or []) for w in w.split()]
+        query = " ".join([text] if isinstance(text, str) else text or [])
+        text_ids = {h.id for h in self.search(query)} if query.strip() else None
         out = []
         for fact in self._by_kind["facts"].values():
             if kinds and fact.kind not in kinds:
@@ -296,10 +299,8 @@ class KnowledgeBase:
                 when = self.said(fact)
                 if when is None or (lo and when.end < lo.start) or (hi and when.start > hi.end):
                     continue
-            if words:
-                hay = self.haystack(fact)
-                if not all(w in hay for w in words):
-                    continue
+            if text_ids is not None and fact.id not in text_ids:
+                continue
             out.append(fact)
         out.sort(key=self.sort_key)
         return out[:limit] if limit is not None else out
@@ -309,11 +310,26 @@ class KnowledgeBase:
         when = self.said(fact)
         return (when is None, when.start if when else None, fact.id)
 
-    def haystack(self, fact: m.FactBase) -> str:
-        """The text ``--text`` searches: statement, excerpts, note, names of speakers and cited."""
-        names = [self.name_of(e) for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]]
-        parts = [fact.statement, fact.excerpt, fact.excerpt_en, fact.note or "", *names]
-        return compact(" ".join(parts))
+    def text_index(self) -> TextIndex:
+        """The full-text index of every fact (built on first use)."""
+        if self._text_index is None:
+            index = TextIndex()
+            for fact in self._by_kind["facts"].values():
+                names = [self.name_of(e) for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]]
+                names += [n for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about] for n in _zh_names(self, e)]
+                index.add(fact.id, fact_fields(fact, names))
+            self._text_index = index
+        return self._text_index
+
+    def search(self, query: str, *, lang: str | None = None, require_all: bool = True) -> list[Hit]:
+        """Facts matching every word of ``query`` in Chinese or English (either script), best
+        first; ``lang`` ('zh' or 'en') restricts the fields searched."""
+        from .search import CHINESE_FIELDS, ENGLISH_FIELDS
+
+        fields = {"zh": CHINESE_FIELDS, "en": ENGLISH_FIELDS}.get(lang or "")
+        if lang not in (None, "zh", "en"):
+            raise UsageError(f"--lang: '{lang}' is not zh or en")
+        return self.text_index().search(query, fields=fields, require_all=require_all)
 
     def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
         """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
@@ -349,6 +365,20 @@ class KnowledgeBase:
                 counts[v][fact.kind.value] += 1
         return counts
 
+    def to_pandas(self, kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None, **filters: Any) -> Any:
+        """Facts as a pandas DataFrame, one flat typed row per fact (pandas is optional);
+        see :func:`aitrends.frames.to_pandas`."""
+        from .frames import to_pandas
+
+        return to_pandas(self, kind, **filters)
+
+    def frames(self) -> dict[str, Any]:
+        """DataFrames of sources, people, organizations, topics and metrics; see
+        :func:`aitrends.frames.frames`."""
+        from .frames import frames
+
+        return frames(self)
+
 
 def _namespace_of(record: m.Record) -> str:
     if isinstance(record, m.Person | m.Organization):
@@ -370,6 +400,11 @@ def _names(rec: Any, kb: KnowledgeBase) -> list[str]:
     if isinstance(rec, m.Person) and name_en and " " in name_en:
         names.append(" ".join(reversed(name_en.split())))  # "Lee Kai-Fu" for "Kai-Fu Lee"
     return names
+
+
+def _zh_names(kb: KnowledgeBase, entity_id: str) -> list[str]:
+    rec = kb.entity(entity_id)
+    return [n for n in (getattr(rec, "name_zh_hans", None), getattr(rec, "name_zh_hant", None)) if n]
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -54,3 +54,14 @@ def data_copy(tmp_path: Path) -> Path:
 def fixture_args(*args: str) -> list[str]:
     """CLI arguments that select the fixture data only."""
     return ["--no-bundled", "--data-dir", str(FIXTURE_DATA), *args]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Report the accuracy of the lookup and search quality gate."""
+    from . import test_lookup_quality as q
+
+    if q.RESULTS:
+        ok = sum(q.RESULTS)
+        terminalreporter.write_line(
+            f"lookup/search quality gate: {ok}/{len(q.RESULTS)} correct ({100 * ok / len(q.RESULTS):.1f}%)"
+        )

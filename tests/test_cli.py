@@ -144,9 +144,15 @@ class TestErrors:
         ("args", "code", "message"),
         [
             (
-                ["claims", "--person", "jane ro"],
+                ["claims", "--person", "Janet Rowe"],
                 2,
-                "Error: unknown person or organization 'jane ro' (did you mean 'jane-roe'",
+                "Error: unknown person or organization 'Janet Rowe' (did you mean 'jane-roe' or 'john-roe'?)",
+            ),
+            (
+                ["claims", "--person", "example"],
+                2,
+                "Error: 'example' could be several people or organizations: 'example-corp' (Example Corp), "
+                "'example-daily' (Example Daily), 'example-weekly' (Example Weekly)",
             ),
             (["claims", "--topic", "nothing-like-it"], 2, "Error: unknown topic 'nothing-like-it'"),
             (

@@ -78,9 +78,9 @@ class TestResolve:
     def test_unknown_suggests(self, kb):
         with pytest.raises(
             aitrends.UsageError,
-            match=r"^unknown person or organization 'jane-rowe' \(did you mean 'jane-roe'",
+            match=r"^unknown person or organization 'janet rowe' \(did you mean 'jane-roe'",
         ):
-            kb.resolve("entities", "jane-rowe")
+            kb.resolve("entities", "janet rowe")
 
     def test_no_suggestion_when_nothing_is_close(self, kb):
         with pytest.raises(aitrends.UsageError) as info:

@@ -1,0 +1,331 @@
+"""Finding and connecting: search, related, compare, person, source."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..render import Column, Format, safe_text
+from ._app import (
+    FormatOpt,
+    JsonOpt,
+    LimitOpt,
+    PersonOpt,
+    TopicOpt,
+    _console,
+    _err,
+    _join,
+    _kb,
+    _output,
+    _stdout,
+    app,
+    cli_errors,
+)
+
+
+def _highlighted(text: str, terms: list[str], width: int = 160) -> Any:
+    from rich.text import Text
+
+    from ..search import snippet
+
+    shown, spans = snippet(safe_text(text), terms, width)
+    out = Text(shown)
+    for a, b in spans:
+        out.stylize("bold reverse", a, b)
+    return out
+
+
+@app.command()
+@cli_errors
+def search(
+    words: Annotated[list[str], typer.Argument(help="Words to find, in Chinese or English (either script).")],
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="claim, forecast, quote or figure.")
+    ] = None,
+    topic: TopicOpt = None,
+    person: PersonOpt = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Search only Chinese (zh) or English (en) text.")
+    ] = None,
+    limit: LimitOpt = 20,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Full-text search over statements, excerpts, translations, names and notes, ranked.
+
+    Every word must match; Chinese is matched without relying on spaces and Traditional
+    and Simplified are folded; English words are stemmed and typos tolerated. When nothing
+    matches every word, facts matching some words are shown instead (with a note).
+
+    Example: aitrends search 推理成本 --kind claim
+    """
+    from ..records import fact_record
+
+    query = " ".join(words)
+    if not query.strip():
+        raise UsageError("search: give at least one word")
+    kb = _kb()
+    allowed = (
+        {f.id for f in kb.facts(topic=topic, person=person, kind=kind)} if (topic or person or kind) else None
+    )
+    hits = [h for h in kb.search(query, lang=lang) if allowed is None or h.id in allowed]
+    partial = False
+    if not hits:
+        hits = [
+            h for h in kb.search(query, lang=lang, require_all=False) if allowed is None or h.id in allowed
+        ]
+        partial = bool(hits)
+    hits = hits[:limit]
+    records = []
+    for h in hits:
+        r = fact_record(kb, kb.get(h.id))
+        r["score"] = h.score
+        r["matched"] = h.matched
+        r["matched_fields"] = h.fields
+        records.append(r)
+    if partial:
+        _err(f"No fact matches every word of '{query}'; showing facts that match some of them.")
+    if json_ or fmt is not Format.table:
+        columns = [
+            Column("id", lambda r: r["id"]),
+            Column("score", lambda r: r["score"]),
+            Column("statement", lambda r: r["statement"]),
+        ]
+        _output(records, fmt, json_, columns, empty="No facts match.")
+        return
+    if not records:
+        _err("No facts match.")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_lines=True, title=f"search: {safe_text(query)}")
+    table.add_column("id", ratio=2, overflow="fold")
+    table.add_column("score", no_wrap=True)
+    table.add_column("match", ratio=6, overflow="fold")
+    for r in records:
+        terms = r["matched"]
+        text = Text()
+        text.append_text(_highlighted(r["statement"], terms))
+        text.append("\n")
+        text.append_text(_highlighted(r["excerpt"], terms))
+        table.add_row(Text(r["id"]), Text(f"{r['score']:.1f}"), text)
+    _console().print(table)
+
+
+RELATED_COLUMNS = [
+    Column("id", lambda r: r["id"], ratio=2),
+    Column("source", lambda r: r["source"], ratio=1),
+    Column("why", lambda r: "; ".join(r["reasons"]), ratio=3),
+    Column("statement", lambda r: r["statement"], ratio=4),
+]
+
+
+@app.command()
+@cli_errors
+def related(
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id.")],
+    limit: LimitOpt = 20,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """The facts that bear on one fact, each with why: stated links, the same metric, the
+    same cited origin or figure, the same speaker on the topic, shared topics elsewhere.
+
+    Example: aitrends related lee-wired-inference-cost-falls-10x-per-year
+    """
+    from ..records import fact_record
+    from ..relate import related as find
+
+    kb = _kb()
+    rows = []
+    for r in find(kb, fact_id, limit=limit):
+        rec = fact_record(kb, r.fact)
+        rec["relevance"] = r.score
+        rec["reasons"] = r.reasons
+        rows.append(rec)
+    _output(rows, fmt, json_, RELATED_COLUMNS, title=f"related to {fact_id}", empty="No related facts.")
+
+
+COMPARE_COLUMNS = [
+    Column("who @ source", lambda r: f"{_join(r['speaker_names'])} @ {r['source']}", ratio=2),
+    Column("facts", lambda r: ", ".join(f"{n} {k}" for k, n in sorted(r["kinds"].items())), ratio=1),
+    Column("rates (per year)", lambda r: "; ".join(_rate_text(x) for x in r["rates"]), ratio=3),
+    Column("figures", lambda r: "; ".join(r["figures"][:6]), ratio=2),
+    Column("agrees / compatible / conflicts", lambda r: _agreement(r), ratio=3),
+]
+
+
+def _rate_text(x: dict[str, Any]) -> str:
+    plus = "+" if x["bound"] == "at-least" else ""
+    sign = "↓" if x["direction"] == "decline" else "↑"
+    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]})"
+
+
+def _agreement(r: dict[str, Any]) -> str:
+    parts = []
+    for key, word in (
+        ("agrees_with", "agrees"),
+        ("compatible_with", "compatible"),
+        ("conflicts_with", "conflicts"),
+        ("contradicts", "contradicts"),
+    ):
+        if r[key]:
+            parts.append(f"{word}: {', '.join(r[key])}")
+    return "; ".join(parts) or "—"
+
+
+@app.command()
+@cli_errors
+def compare(
+    topic: TopicOpt = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Metric (includes narrower ones).")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Sources and speakers side by side on a topic or metric, with where they agree or conflict.
+
+    Rates are compared on their annual factor (within 20% on a log scale is agreement; a
+    rate beyond a stated lower bound is 'compatible'); stated 'contradicts' links are shown.
+
+    Example: aitrends compare --topic inference-cost
+    """
+    from ..relate import compare as run
+
+    if not topic and not metric:
+        raise UsageError("compare: give --topic or --metric")
+    kb = _kb()
+    rows = []
+    for p in run(kb, topic=topic, metric=metric):
+        rows.append(
+            {
+                "source": p.source,
+                "speakers": p.speakers,
+                "speaker_names": [kb.name_of(s) for s in p.speakers],
+                "kinds": dict(p.kinds),
+                "facts": p.facts,
+                "rates": p.rates,
+                "figures": p.figures,
+                "agrees_with": p.agrees_with,
+                "compatible_with": p.compatible_with,
+                "conflicts_with": p.conflicts_with,
+                "contradicts": p.contradicts,
+            }
+        )
+    _output(rows, fmt, json_, COMPARE_COLUMNS, empty="Nothing to compare.")
+
+
+def _profile_card(
+    title: str, pairs: list[tuple[str, Any]], facts: list[dict[str, Any]], heading: str
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..render import card
+
+    console = _console()
+    console.print(card(pairs, title=title))
+    if facts:
+        table = Table(title=heading, show_lines=False)
+        for name in ("id", "kind", "date", "statement"):
+            table.add_column(name, overflow="fold", ratio=4 if name == "statement" else None)
+        for f in facts:
+            table.add_row(*(Text(safe_text(f[k] or "?")) for k in ("id", "kind", "date", "statement")))
+        console.print(table)
+
+
+@app.command()
+@cli_errors
+def person(
+    name: Annotated[str, typer.Argument(help="Person or organization: id, name or alias, any script.")],
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """A profile: roles, what they said (by kind), what is said about them, where they are
+    cited, their topics and dates.
+
+    Example: aitrends person 李開復
+    """
+    from ..relate import person_profile
+
+    kb = _kb()
+    rec = person_profile(kb, kb.resolve("entities", name))
+    if json_ or fmt is Format.json:
+        from ..render import to_json
+
+        _stdout(to_json(rec))
+        return
+    if fmt is not Format.table:
+        _output([rec], fmt, False, [Column("id", lambda r: r["id"]), Column("name", lambda r: r["name_en"])])
+        return
+    names = " / ".join(n for n in (rec.get("name_zh_hans"), rec.get("name_zh_hant")) if n)
+    pairs = [
+        ("name", rec["name_en"] + (f" ({names})" if names else "")),
+        ("aliases", ", ".join(rec.get("aliases", []))),
+        (
+            "roles",
+            "; ".join(
+                f"{r['title']}" + (f", {kb.name_of(r['org'])}" if r.get("org") else "")
+                for r in rec.get("roles", [])
+            ),
+        ),
+        ("said", ", ".join(f"{n} {k}s" for k, n in rec["facts"].items() if n) or "nothing"),
+        ("about", f"{len(rec['about'])} facts"),
+        ("cited by", f"{len(rec['cited_by'])} facts"),
+        ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
+        ("dates", f"{rec['first_said']} to {rec['last_said']}" if rec["first_said"] else "no dated facts"),
+        ("sources", ", ".join(rec["sources"])),
+        ("notes", rec.get("notes")),
+    ]
+    facts = rec["said"] or rec["about"] or rec["cited_by"]
+    heading = "said" if rec["said"] else ("about" if rec["about"] else "cited by")
+    _profile_card(f"{rec['name_en']} ({rec['id']})", pairs, facts, heading)
+
+
+@app.command()
+@cli_errors
+def source(
+    source_id: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, title or outlet.")],
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """A profile of one source: metadata, facts by kind, speakers, topics, cited origins, facts.
+
+    Example: aitrends source wired-lee-think-lighter
+    """
+    from ..relate import source_profile
+
+    kb = _kb()
+    rec = source_profile(kb, kb.resolve("sources", source_id))
+    if json_ or fmt is Format.json:
+        from ..render import to_json
+
+        _stdout(to_json(rec))
+        return
+    if fmt is not Format.table:
+        _output([rec], fmt, False, [Column("id", lambda r: r["id"]), Column("title", lambda r: r["title"])])
+        return
+    pairs = [
+        ("title", rec["title"]),
+        ("English title", rec["title_en"] + ("" if rec["title_en_original"] else "  [our translation]")),
+        ("kind", rec["kind"]),
+        (
+            "outlet",
+            rec["outlet_name"] + (f" (via {kb.name_of(rec['platform'])})" if rec.get("platform") else ""),
+        ),
+        ("authors", ", ".join(rec["author_names"])),
+        ("published", rec["published"] or "not stated"),
+        ("date note", rec.get("date_note")),
+        ("language", ", ".join(rec["language"])),
+        ("url", rec.get("url")),
+        ("facts", ", ".join(f"{n} {k}s" for k, n in rec["facts"].items())),
+        ("speakers", ", ".join(f"{s['name']} ({s['facts']})" for s in rec["speakers"])),
+        ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
+        ("cited", ", ".join(rec["cited"])),
+        ("sha256", rec["sha256"]),
+    ]
+    _profile_card(f"{rec['id']}", pairs, rec["fact_list"], "facts")

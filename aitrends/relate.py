@@ -1,0 +1,256 @@
+"""Connecting facts: what bears on a fact, how sources compare, and profiles of people and sources."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import models as m
+from .trends import metric_and_descendants, trends
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+AGREE = 0.20
+"""Two annual rates agree when their logarithms differ by at most this fraction."""
+
+_REL_INVERSE = {
+    m.LinkRel.derived_from: "is derived into it",
+    m.LinkRel.supports: "is supported by it",
+    m.LinkRel.contradicts: "is contradicted by it",
+    m.LinkRel.same_as: "is the same as it",
+    m.LinkRel.part_of: "contains it",
+    m.LinkRel.responds_to: "is answered by it",
+    m.LinkRel.paraphrases: "is paraphrased by it",
+}
+
+
+@dataclass
+class Related:
+    """A fact that bears on another, and why."""
+
+    fact: m.FactBase
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _metric_family(kb: KnowledgeBase, metric: str) -> set[str]:
+    """A metric, its ancestors and its descendants."""
+    family = metric_and_descendants(kb, metric)
+    parent = kb.table("metrics")[metric].parent if metric in kb.table("metrics") else None
+    while parent:
+        family.add(parent)
+        parent = kb.table("metrics")[parent].parent
+    return family
+
+
+def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[Related]:
+    """The facts that bear on ``fact_id``, strongest first, each with its reasons: stated links
+    (both ways), the same metric (or a broader/narrower one), the same cited origin, the same
+    figure, the same speaker on the same topic, and shared topics in other sources."""
+    fact = kb.get(fact_id)
+    found: dict[str, Related] = {}
+
+    def add(other: m.FactBase, score: float, reason: str) -> None:
+        if other.id == fact.id:
+            return
+        r = found.setdefault(other.id, Related(other, 0.0))
+        r.score += score
+        if reason not in r.reasons:
+            r.reasons.append(reason)
+
+    facts = kb.table("facts")
+    for link in fact.links:
+        if link.fact in facts:
+            add(facts[link.fact], 10, f"this fact {link.rel.value.replace('-', ' ')} it")
+    family = _metric_family(kb, fact.metric) if fact.metric else set()
+    origins = {c.by for c in fact.cited}
+    topics = set(fact.topics)
+    q = fact.quantity
+    for other in kb.all_facts:
+        if other.id == fact.id:
+            continue
+        for link in other.links:
+            if link.fact == fact.id:
+                add(other, 10, f"this fact {_REL_INVERSE[link.rel]}")
+        if family and other.metric in family:
+            same = other.metric == fact.metric
+            where = "another source" if other.source != fact.source else "the same source"
+            add(
+                other,
+                5 if same else 4,
+                f"{'same' if same else 'related'} metric '{kb.name_of(other.metric or '')}' in {where}",
+            )
+        if origins and origins.intersection(c.by for c in other.cited):
+            shared = sorted(origins.intersection(c.by for c in other.cited))
+            add(other, 4, "cites the same origin: " + ", ".join(kb.name_of(x) for x in shared))
+        oq = other.quantity
+        if q is not None and oq is not None and q.value is not None and oq.value is not None:
+            if (
+                q.unit == oq.unit
+                and math.isclose(q.value, oq.value, rel_tol=1e-9)
+                and other.source != fact.source
+            ):
+                add(other, 4, f"the same figure ({oq.stated}) in another source")
+        shared_topics = topics.intersection(other.topics)
+        if shared_topics and set(fact.speaker).intersection(other.speaker):
+            add(other, 2, "same speaker on " + ", ".join(sorted(shared_topics)))
+        elif shared_topics and other.source != fact.source:
+            add(other, 1, "shares topic " + ", ".join(sorted(shared_topics)) + " in another source")
+    out = sorted(found.values(), key=lambda r: (-r.score, kb.sort_key(r.fact)))
+    return out[:limit] if limit is not None else out
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@dataclass
+class Position:
+    """What one speaker in one source says on a topic or metric."""
+
+    source: str
+    speakers: list[str]
+    facts: list[str]
+    kinds: Counter[str]
+    statements: list[str]
+    figures: list[str]
+    rates: list[dict[str, Any]]
+    agrees_with: list[str] = field(default_factory=list)
+    compatible_with: list[str] = field(default_factory=list)
+    """Rows whose rate is outside ours but within a lower bound ('or even more') one states."""
+    conflicts_with: list[str] = field(default_factory=list)
+    contradicts: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """``speaker @ source``, the row's name in agreement lists."""
+        return f"{'+'.join(self.speakers)} @ {self.source}"
+
+
+def compare(
+    kb: KnowledgeBase, *, topic: str | list[str] | None = None, metric: str | list[str] | None = None
+) -> list[Position]:
+    """One row per (source, speaker) on a topic or metric, side by side.
+
+    Rows with rates (stated or implied) are compared on the annual factor: two rows on the
+    same metric family agree when their rates are within :data:`AGREE` on a log scale, and
+    conflict otherwise. Stated ``contradicts`` links between rows are listed too.
+    """
+    metric_ids = {x for mid in kb.resolve_many("metrics", metric) for x in metric_and_descendants(kb, mid)}
+    facts = kb.facts(topic=topic)
+    if metric_ids:
+        facts = [f for f in facts if f.metric in metric_ids]
+    groups: dict[tuple[str, tuple[str, ...]], list[m.FactBase]] = defaultdict(list)
+    for f in facts:
+        groups[(f.source, tuple(f.speaker))].append(f)
+    rows: dict[tuple[str, tuple[str, ...]], Position] = {}
+    for (source, speakers), members in sorted(groups.items()):
+        rows[(source, speakers)] = Position(
+            source=source,
+            speakers=list(speakers),
+            facts=[f.id for f in members],
+            kinds=Counter(f.kind.value for f in members),
+            statements=[f.statement for f in members],
+            figures=[f.quantity.stated for f in members if f.quantity is not None],
+            rates=[],
+        )
+    for t in trends(kb, topic=topic, metric=metric):
+        key = (t.sources[0], tuple(t.speakers))
+        if key not in rows:
+            continue
+        rows[key].rates.append(t.record(kb))
+    positions = list(rows.values())
+    by_fact = {fid: p for p in positions for fid in p.facts}
+    for p in positions:
+        for fid in p.facts:
+            for link in kb.get(fid).links:
+                other = by_fact.get(link.fact)
+                if link.rel is m.LinkRel.contradicts and other is not None and other is not p:
+                    p.contradicts.append(other.label)
+    for a in positions:
+        for b in positions:
+            if a is b:
+                continue
+            verdict = _rates_agree(kb, a.rates, b.rates)
+            if verdict == "agree":
+                a.agrees_with.append(b.label)
+            elif verdict == "compatible":
+                a.compatible_with.append(b.label)
+            elif verdict == "conflict":
+                a.conflicts_with.append(b.label)
+    return positions
+
+
+def _rates_agree(kb: KnowledgeBase, ra: list[dict[str, Any]], rb: list[dict[str, Any]]) -> str | None:
+    """'agree' if some pair of rates on one metric family is within :data:`AGREE` (log scale);
+    else 'compatible' if a pair differs only in the direction a lower bound allows; else
+    'conflict'; None when no pair is on the same metric family and direction."""
+    best = None
+    order = {"agree": 3, "compatible": 2, "conflict": 1}
+    for x in ra:
+        family = _metric_family(kb, x["metric"]) if x["metric"] else set()
+        for y in rb:
+            if y["metric"] not in family or x["direction"] != y["direction"]:
+                continue
+            lx, ly = math.log(x["annual_factor"]), math.log(y["annual_factor"])
+            if abs(lx - ly) <= AGREE * max(abs(lx), abs(ly)):
+                verdict = "agree"
+            elif (x["bound"] == "at-least" and ly > lx) or (y["bound"] == "at-least" and lx > ly):
+                verdict = "compatible"
+            else:
+                verdict = "conflict"
+            if best is None or order[verdict] > order[best]:
+                best = verdict
+    return best
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def person_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
+    """A person's or organization's record, with what they said, what is said about them,
+    where they are cited, their topics and the span of dates."""
+    from .records import entity_record
+
+    ent = kb.entity(entity_id)
+    assert ent is not None
+    said = kb.facts(person=entity_id)
+    about = [f for f in kb.all_facts if entity_id in f.about]
+    cited = [f for f in kb.all_facts if entity_id in (c.by for c in f.cited)]
+    about.sort(key=kb.sort_key)
+    cited.sort(key=kb.sort_key)
+    dates = sorted(d for f in said if (d := kb.said(f)) is not None)
+    topics = Counter(t for f in said for t in f.topics)
+    rec = entity_record(kb, ent)
+    rec["kind_of_record"] = "person" if isinstance(ent, m.Person) else "organization"
+    rec["topics"] = [{"id": t, "label": kb.name_of(t), "facts": n} for t, n in topics.most_common()]
+    rec["first_said"] = str(dates[0]) if dates else None
+    rec["last_said"] = str(dates[-1]) if dates else None
+    rec["sources"] = sorted({f.source for f in said})
+    rec["said"] = [_brief(kb, f) for f in said]
+    rec["about"] = [_brief(kb, f) for f in about]
+    rec["cited_by"] = [_brief(kb, f) for f in cited]
+    return rec
+
+
+def source_profile(kb: KnowledgeBase, source_id: str) -> dict[str, Any]:
+    """A source's record with its speakers, topics and facts."""
+    from .records import source_record
+
+    src = kb.table("sources")[source_id]
+    facts = kb.facts(source=source_id)
+    rec = source_record(kb, src)
+    speakers = Counter(s for f in facts for s in f.speaker)
+    rec["speakers"] = [{"id": s, "name": kb.name_of(s), "facts": n} for s, n in speakers.most_common()]
+    topics = Counter(t for f in facts for t in f.topics)
+    rec["topics"] = [{"id": t, "label": kb.name_of(t), "facts": n} for t, n in topics.most_common()]
+    rec["cited"] = sorted({kb.name_of(c.by) for f in facts for c in f.cited})
+    rec["fact_list"] = [_brief(kb, f) for f in facts]
+    return rec
+
+
+def _brief(kb: KnowledgeBase, f: m.FactBase) -> dict[str, Any]:
+    said = kb.said(f)
+    return {"id": f.id, "kind": f.kind.value, "date": str(said) if said else None, "statement": f.statement}
