@@ -33,11 +33,11 @@ FACT_COLUMNS = [
     Column("id", lambda r: r["id"], ratio=2),
     Column("kind", lambda r: r["kind"], no_wrap=True),
     Column("speaker", lambda r: _join(r["speaker_names"]), ratio=1),
-    Column("date", lambda r: r["date"] or "?", no_wrap=True),
+    Column("date", lambda r: r["date"] or "undated", no_wrap=True),
     Column("statement", lambda r: r["statement"], ratio=5),
 ]
 QUOTE_COLUMNS = [
-    Column("date", lambda r: r["date"] or "?", no_wrap=True),
+    Column("date", lambda r: r["date"] or "undated", no_wrap=True),
     Column("said (verbatim)", lambda r: r["excerpt"], ratio=4),
     Column(
         "English",

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 FORECAST_COLUMNS = [
     Column("id", lambda r: r["id"], ratio=2),
     Column("predicts", lambda r: _join(r["cited_names"] or r["speaker_names"]), ratio=1),
-    Column("said", lambda r: r["date"] or "?", no_wrap=True),
+    Column("said", lambda r: r["date"] or "undated", no_wrap=True),
     Column(
         "horizon",
         lambda r: (
