@@ -99,6 +99,8 @@ def _check_fact(
             out.append(origin.problem(("links", i, "fact"), "a fact cannot link to itself"))
         else:
             ref(f, ("links", i, "fact"), link.fact, facts, "fact")
+    if f.kind is m.FactKind.quote and f.attribution is m.Attribution.indirect:
+        out.append(origin.problem(("attribution",), "a quote must be the speaker's own words (attribution: direct)"))
     excerpt = compact(f.excerpt)
     if len(excerpt) < MIN_EXCERPT_CHARS:
         out.append(

@@ -136,6 +136,13 @@ class TestErrors:
             f"{rel(f)}:21: facts[1].quantity.stated: '约为13亿美元' does not appear in the excerpt",
         ]
 
+    def test_attribution_rules(self, data_copy):
+        body = GOOD_FACT + "    attribution: indirect\n"
+        f = write(data_copy / "facts" / "zz.yaml", "source: beta-column\nfacts:\n" + body)
+        assert problems(data_copy) == [
+            f"{rel(f)}:10: facts[0].attribution: a quote must be the speaker's own words (attribution: direct)",
+        ]
+
     def test_unknown_kind(self, data_copy):
         f = write(
             data_copy / "facts" / "zz.yaml",
