@@ -42,6 +42,12 @@ class Model(BaseModel):
         populate_by_name=True,
     )
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: a fact as a card, anything else as a field table."""
+        from .display import model_html
+
+        return str(model_html(self))
+
 
 class Record(Model):
     """Something with an id that other records can refer to."""
@@ -468,6 +474,9 @@ class Link(Model):
 
 class FactBase(Record):
     """Fields every fact has."""
+
+    kind: FactKind
+    """claim, forecast, quote or figure (each kind is its own class below)."""
 
     source: Slug
     """The article it comes from (defaults to the file's ``source``)."""

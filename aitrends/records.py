@@ -44,7 +44,7 @@ def source_record(kb: KnowledgeBase, source: m.Source) -> dict[str, Any]:
     rec: dict[str, Any] = source.model_dump(mode="json")
     rec["outlet_name"] = kb.name_of(source.outlet)
     rec["author_names"] = [kb.name_of(a) for a in source.authors]
-    counts = kb.fact_counts("source").get(source.id, {})
+    counts: dict[str, int] = dict(kb.fact_counts("source").get(source.id, {}))
     rec["facts"] = {k.value: counts.get(k.value, 0) for k in m.FactKind}
     rec["facts_total"] = sum(rec["facts"].values())
     return rec
@@ -53,7 +53,7 @@ def source_record(kb: KnowledgeBase, source: m.Source) -> dict[str, Any]:
 def entity_record(kb: KnowledgeBase, entity: m.Person | m.Organization) -> dict[str, Any]:
     """A person or organization with the facts they assert counted by kind."""
     rec: dict[str, Any] = entity.model_dump(mode="json")
-    counts = kb.fact_counts("speaker").get(entity.id, {})
+    counts: dict[str, int] = dict(kb.fact_counts("speaker").get(entity.id, {}))
     rec["facts"] = {k.value: counts.get(k.value, 0) for k in m.FactKind}
     rec["facts_total"] = sum(rec["facts"].values())
     rec["cited_in"] = sum(kb.fact_counts("cited_by").get(entity.id, {}).values())

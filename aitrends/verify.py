@@ -63,7 +63,7 @@ def verify(kb: KnowledgeBase, articles: Path) -> Report:
     report = Report()
     texts: dict[str, str] = {}
     for source in kb.sources:
-        path = by_hash.pop(source.sha256, None)
+        path: Path | None = by_hash.pop(source.sha256, None)
         if path is None:
             report.missing_sources.append(source.id)
             continue

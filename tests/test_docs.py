@@ -27,7 +27,7 @@ def test_cog_blocks_are_current():
     """README.md and docs/*.md show the real output of today's code and data."""
     files = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in DOCS.glob("*.md") if "[[[cog" in p.read_text(encoding="utf-8"))]
     result = subprocess.run(
-        [sys.executable, "-m", "cogapp", "-I", "docs", "--check", *files], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "cogapp", "-I", "docs", "--check", "--diff", *files], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
