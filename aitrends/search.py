@@ -27,7 +27,8 @@ _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[.'][a-z0-9]+)*"
 def _t2s() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
 
 
 def simplified(text: str) -> str:

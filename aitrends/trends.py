@@ -313,9 +313,10 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
         parts = [
             p for p in parts if p.quantity is not None and p.quantity.unit.lower() not in ("times", "percent")
         ]
-        if len(parts) != 2 or parts[0].quantity.unit != parts[1].quantity.unit:  # type: ignore[union-attr]
+        quantities = [p.quantity for p in parts if p.quantity is not None]
+        if len(quantities) != 2 or quantities[0].unit != quantities[1].unit:
             continue
-        a, b = (_interval(p.quantity) for p in parts)  # type: ignore[arg-type]
+        a, b = (_interval(x) for x in quantities)
         big, small = (a, b) if a[0] >= b[0] else (b, a)
         big_q, small_q = (
             (parts[0].quantity, parts[1].quantity) if a is big else (parts[1].quantity, parts[0].quantity)

@@ -63,12 +63,12 @@ def verify(kb: KnowledgeBase, articles: Path) -> Report:
     report = Report()
     texts: dict[str, str] = {}
     for source in kb.sources:
-        path: Path | None = by_hash.pop(source.sha256, None)
-        if path is None:
+        article = by_hash.pop(source.sha256, None)
+        if article is None:
             report.missing_sources.append(source.id)
             continue
-        report.matched_sources[source.id] = path.name
-        texts[source.id] = normalize(path.read_text(encoding="utf-8"))
+        report.matched_sources[source.id] = article.name
+        texts[source.id] = normalize(article.read_text(encoding="utf-8"))
     report.unmatched_articles = sorted(p.name for p in by_hash.values())
     for fact in kb.all_facts:
         text = texts.get(fact.source)
