@@ -3,39 +3,47 @@
 >>> import aitrends
 >>> kb = aitrends.load()
 >>> facts = kb.facts(topic="inference-cost")
+
+The names below are imported on first use (PEP 562), so that ``import aitrends`` stays cheap
+for the command line's fast path, which answers common queries without pydantic.
 """
 
-from .dates import PartialDate, Precision
-from .errors import (
-    AitrendsError,
-    AmbiguousError,
-    DataError,
-    ExitCode,
-    NotFoundError,
-    Problem,
-    UsageError,
-)
-from .kb import KnowledgeBase, load
-from .models import (
-    Claim,
-    Fact,
-    FactBase,
-    FactKind,
-    Figure,
-    Forecast,
-    Horizon,
-    Metric,
-    Organization,
-    Person,
-    Quantity,
-    Quote,
-    Rate,
-    Resolution,
-    Source,
-    Topic,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "PartialDate": "dates",
+    "Precision": "dates",
+    "AitrendsError": "errors",
+    "AmbiguousError": "errors",
+    "DataError": "errors",
+    "ExitCode": "errors",
+    "NotFoundError": "errors",
+    "Problem": "errors",
+    "UsageError": "errors",
+    "KnowledgeBase": "kb",
+    "load": "kb",
+    "Claim": "models",
+    "Fact": "models",
+    "FactBase": "models",
+    "FactKind": "models",
+    "Figure": "models",
+    "Forecast": "models",
+    "Horizon": "models",
+    "Metric": "models",
+    "Organization": "models",
+    "Person": "models",
+    "Quantity": "models",
+    "Quote": "models",
+    "Rate": "models",
+    "Resolution": "models",
+    "Source": "models",
+    "Topic": "models",
+}
 
 __all__ = [
     "AitrendsError",
@@ -67,3 +75,40 @@ __all__ = [
     "__version__",
     "load",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aitrends' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors
+    from .dates import PartialDate, Precision
+    from .errors import AitrendsError, AmbiguousError, DataError, ExitCode, NotFoundError, Problem, UsageError
+    from .kb import KnowledgeBase, load
+    from .models import (
+        Claim,
+        Fact,
+        FactBase,
+        FactKind,
+        Figure,
+        Forecast,
+        Horizon,
+        Metric,
+        Organization,
+        Person,
+        Quantity,
+        Quote,
+        Rate,
+        Resolution,
+        Source,
+        Topic,
+    )

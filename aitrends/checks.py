@@ -26,7 +26,7 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     def ref(
         rec: Any, loc: tuple[str | int, ...], value: str | None, table: dict[str, Any], what: str
     ) -> None:
-        if value is None or value in table:
+        if value is None or value in table or value in kb.invalid_ids:
             return
         hint = suggest(value, table)
         more = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -100,7 +100,9 @@ def _check_fact(
         else:
             ref(f, ("links", i, "fact"), link.fact, facts, "fact")
     if f.kind is m.FactKind.quote and f.attribution is m.Attribution.indirect:
-        out.append(origin.problem(("attribution",), "a quote must be the speaker's own words (attribution: direct)"))
+        out.append(
+            origin.problem(("attribution",), "a quote must be the speaker's own words (attribution: direct)")
+        )
     excerpt = compact(f.excerpt)
     if len(excerpt) < MIN_EXCERPT_CHARS:
         out.append(

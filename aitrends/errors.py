@@ -58,3 +58,7 @@ class UsageError(AitrendsError):
     """An argument is malformed (a bad date, an unknown name given as an option)."""
 
     exit_code = ExitCode.USAGE
+
+
+class WriteError(AitrendsError):
+    """An output file cannot be written (a missing permission, a full disk...)."""

@@ -27,14 +27,26 @@ _SINGULAR = {
 }
 
 
-def load(*data_dirs: str | os.PathLike[str], bundled: bool | None = None) -> KnowledgeBase:
+def load(
+    *data_dirs: str | os.PathLike[str],
+    bundled: bool | None = None,
+    max_file_size: int | str | None = None,
+    max_depth: int | None = None,
+    max_values: int | None = None,
+    max_facts: int | None = None,
+) -> KnowledgeBase:
     """Load the knowledge base: the bundled data with ``data_dirs`` layered over it.
 
     With no directories, ``$AITRENDS_DATA`` is used if set. ``bundled=False`` leaves the
-    bundled data out. Raises :class:`~aitrends.errors.DataError` listing every problem.
+    bundled data out. The limits (largest file, e.g. ``"20M"``; deepest nesting; most values
+    in a file; most facts) default to ``$AITRENDS_MAX_FILE_SIZE``... or the built-in values
+    (docs/security.md). Raises :class:`~aitrends.errors.DataError` listing every problem.
     """
     dirs = resolve_data_dirs(list(data_dirs) or None, bundled=bundled)
-    return KnowledgeBase.from_raw(load_dirs(dirs))
+    raw = load_dirs(
+        dirs, max_file_size=max_file_size, max_depth=max_depth, max_values=max_values, max_facts=max_facts
+    )
+    return KnowledgeBase.from_raw(raw)
 
 
 class KnowledgeBase:
@@ -50,6 +62,8 @@ class KnowledgeBase:
         self.dirs: list[os.PathLike[str]] = []
         self.files: list[os.PathLike[str]] = []
         self._name_index: dict[str, NameIndex] = {}
+        self.invalid_ids: set[str] = set()
+        """Ids of records that failed validation; references to them are not reported again."""
         self._text_index: TextIndex | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
 
@@ -60,6 +74,7 @@ class KnowledgeBase:
         """Merge the layers of ``raw``, check every reference; raise DataError on problems."""
         kb = cls()
         kb.dirs = list(raw.dirs)
+        kb.invalid_ids = set(raw.invalid_ids)
         kb.files = list(raw.files)
         problems = list(raw.problems)
         for kind in _KINDS:
@@ -88,11 +103,14 @@ class KnowledgeBase:
             elif previous.layer < origin.layer and item.override and self._kind_of[key] == kind:
                 pass
             else:
-                hint = (
-                    "; set 'override: true' to replace it from a higher layer"
-                    if previous.layer < origin.layer
-                    else ""
-                )
+                hint = ""
+                if previous.layer < origin.layer:
+                    lower = _SINGULAR.get(self._kind_of[key], self._kind_of[key])
+                    hint = (
+                        f"; an override must replace a {_SINGULAR.get(kind, kind)}, and the lower layer's is a {lower}"
+                        if item.override
+                        else "; set 'override: true' to replace it from a higher layer"
+                    )
                 problems.append(
                     origin.problem(("id",), f"duplicate id '{item.id}' (also at {previous}){hint}")
                 )
@@ -173,8 +191,10 @@ class KnowledgeBase:
 
     def entity(self, entity_id: str) -> Entity | None:
         """The person or organization with this id."""
-        found = self._by_kind["people"].get(entity_id) or self._by_kind["organizations"].get(entity_id)
-        return found  # type: ignore[no-any-return]
+        found: Entity | None = self._by_kind["people"].get(entity_id) or self._by_kind["organizations"].get(
+            entity_id
+        )
+        return found
 
     def name_of(self, record_id: str) -> str:
         """Display name of a record (entities first, then topics, sources, metrics), else the id."""
@@ -316,7 +336,11 @@ class KnowledgeBase:
             index = TextIndex()
             for fact in self._by_kind["facts"].values():
                 names = [self.name_of(e) for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]]
-                names += [n for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about] for n in _zh_names(self, e)]
+                names += [
+                    n
+                    for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]
+                    for n in _zh_names(self, e)
+                ]
                 index.add(fact.id, fact_fields(fact, names))
             self._text_index = index
         return self._text_index
@@ -365,7 +389,9 @@ class KnowledgeBase:
                 counts[v][fact.kind.value] += 1
         return counts
 
-    def to_pandas(self, kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None, **filters: Any) -> Any:
+    def to_pandas(
+        self, kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None, **filters: Any
+    ) -> Any:
         """Facts as a pandas DataFrame, one flat typed row per fact (pandas is optional);
         see :func:`aitrends.frames.to_pandas`."""
         from .frames import to_pandas

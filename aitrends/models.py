@@ -5,6 +5,7 @@ Each field's docstring is its description in the JSON Schema and in ``docs/data-
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,8 @@ from .dates import PartialDate
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Number = Annotated[float, Field(strict=True)]
+"""A YAML number (an int or a float); a quoted or YAML-1.1-ambiguous '68.7e9' string is an error."""
 
 
 def _listify(value: Any) -> Any:
@@ -229,11 +232,11 @@ class Bound(StrEnum):
 class Quantity(Model):
     """A number as data: value in base units, unit, bound and the text as stated."""
 
-    value: float | None = None
+    value: Number | None = None
     """The value in base units (68.7e9 for '687亿美元'); omitted for a range."""
-    low: float | None = None
+    low: Number | None = None
     """Lower end of a range, in base units."""
-    high: float | None = None
+    high: Number | None = None
     """Upper end of a range, in base units."""
     unit: Text
     """Unit or currency: USD, CNY, percent, count, parameters, GPUs, PF-days, years..."""
@@ -278,19 +281,29 @@ class PeriodUnit(StrEnum):
     year = "year"
 
 
+MONTHS_PER_UNIT: dict[PeriodUnit, float] = {
+    PeriodUnit.day: 12 / 365.25,
+    PeriodUnit.week: 7 * 12 / 365.25,
+    PeriodUnit.month: 1.0,
+    PeriodUnit.year: 12.0,
+}
+MAX_LN_ANNUAL_FACTOR = 690.0
+"""A rate whose annual factor exceeds e**690 (about 1e300) cannot be computed with floats."""
+
+
 class Rate(Model):
     """A rate as data: a factor per period ('halves every 18 months' is 2 per 18 months)."""
 
     direction: Direction
     """decline or growth."""
-    factor: float = Field(gt=1)
+    factor: Number = Field(gt=1)
     """The factor of change per period, above 1 (halving is 2 with direction decline;
     27% a year is 1.27 with direction growth)."""
-    factor_high: float | None = Field(default=None, gt=1)
+    factor_high: Number | None = Field(default=None, gt=1)
     """Upper end when the factor is a range (10-100 times)."""
-    period: float = Field(gt=0)
+    period: Number = Field(gt=0)
     """Length of the period in ``period_unit``."""
-    period_high: float | None = Field(default=None, gt=0)
+    period_high: Number | None = Field(default=None, gt=0)
     """Upper end when the period is a range ('every 3-4 months')."""
     period_unit: PeriodUnit
     """day, week, month or year."""
@@ -298,6 +311,17 @@ class Rate(Model):
     """How the text hedges it ('or even more' is at-least)."""
     stated: Text
     """The rate exactly as the excerpt words it."""
+
+    @model_validator(mode="after")
+    def _check_rate(self) -> Rate:
+        if self.factor_high is not None and self.factor_high < self.factor:
+            raise ValueError(f"factor_high {self.factor_high:g} is below factor {self.factor:g}")
+        if self.period_high is not None and self.period_high < self.period:
+            raise ValueError(f"period_high {self.period_high:g} is below period {self.period:g}")
+        months = self.period * MONTHS_PER_UNIT[self.period_unit]
+        if months <= 0 or math.log(self.factor_high or self.factor) * 12 > MAX_LN_ANNUAL_FACTOR * months:
+            raise ValueError("rate is too fast to compute: its annual factor exceeds 1e300")
+        return self
 
 
 # --------------------------------------------------------------------------- forecasts
@@ -368,9 +392,9 @@ class Horizon(Model):
 class Probability(Model):
     """A probability the speaker attaches to a forecast."""
 
-    low: float = Field(ge=0, le=1)
+    low: Number = Field(ge=0, le=1)
     """Lowest probability stated (0.6 for '60-40 or 70-30')."""
-    high: float = Field(ge=0, le=1)
+    high: Number = Field(ge=0, le=1)
     """Highest probability stated (equal to low for a single number)."""
     stated: Text
     """As worded in the excerpt."""

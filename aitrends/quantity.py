@@ -15,12 +15,7 @@ from typing import Any
 
 from . import models as m
 
-MONTHS_PER = {
-    m.PeriodUnit.day: 12 / 365.25,
-    m.PeriodUnit.week: 7 * 12 / 365.25,
-    m.PeriodUnit.month: 1.0,
-    m.PeriodUnit.year: 12.0,
-}
+MONTHS_PER = m.MONTHS_PER_UNIT
 
 
 def annual_factor(factor: float, period_months: float) -> float:

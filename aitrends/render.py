@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,17 +38,32 @@ class Column:
     no_wrap: bool = False
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Unicode categories that a terminal does not show as text: controls (C0, DEL, C1: escape
+# sequences start with ESC or CSI), format characters (bidi overrides and isolates,
+# zero-width characters, invisible tag characters), line and paragraph separators, and
+# surrogates (which cannot even be encoded).
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _escape(ch: str) -> str:
+    cp = ord(ch)
+    if cp < 0x100:
+        return f"\\x{cp:02x}"
+    return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
 
 
 def safe_text(value: Any) -> str:
-    """A value as one printable line: control characters shown as ``\\xNN``, newlines as spaces."""
+    """A value as one printable line: newlines and tabs become spaces, and every character a
+    terminal would not show as text (escape sequences, bidi overrides, zero-width and other
+    invisible characters) is shown as an escape such as ``\\x1b`` or ``\\u202e``."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = ", ".join(safe_text(v) for v in value)
     text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub(lambda mt: f"\\x{ord(mt.group()):02x}", text)
+    if text.isprintable():  # the common case (unprintable also covers Zs, Co and Cn, kept below)
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
 
 
 def to_json(records: Sequence[dict[str, Any]] | dict[str, Any]) -> str:
@@ -60,11 +76,26 @@ def to_jsonl(records: Sequence[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+_YAML_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def to_yaml(records: Sequence[dict[str, Any]] | dict[str, Any]) -> str:
-    """Block YAML, UTF-8 unescaped, keys in record order."""
+    """Block YAML, UTF-8 unescaped, keys in record order.
+
+    A string holding a line or paragraph separator or a control character is written
+    double-quoted, where YAML escapes it, so the output reads back as it was written.
+    """
     import yaml
 
-    return str(yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100))
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> Any:
+        style = '"' if _YAML_ESCAPE.search(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, represent_str)
+    return str(yaml.dump(records, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

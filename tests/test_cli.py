@@ -72,6 +72,15 @@ class TestFormats:
         out = run(runner, "claims", "--person", "张三", "--json").stdout
         assert "推理成本" in out and "\\u" not in out
 
+    def test_yaml_output_reads_back(self):
+        from aitrends.render import to_yaml
+        from aitrends.yamlio import parse
+
+        records = [{"text": "line\u2028separator\x85next\u2029para", "zh": "推理成本"}]
+        out = to_yaml(records)
+        assert "推理成本" in out and "\u2028" not in out
+        assert parse(out).data == records
+
     def test_csv_flattens_nested_fields(self, runner):
         rows = list(
             csv.DictReader(io.StringIO(run(runner, "claims", "--kind", "figure", "-f", "csv").stdout))

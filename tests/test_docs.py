@@ -18,16 +18,26 @@ DOCS = ROOT / "docs"
 
 
 def test_python_api_examples_run():
-    result = doctest.testfile(str(DOCS / "python-api.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
+    result = doctest.testfile(
+        str(DOCS / "python-api.md"), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
     assert result.failed == 0 and result.attempted > 20
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="docs/cli.md shows verify against ../shared/seeds")
 def test_cog_blocks_are_current():
     """README.md and docs/*.md show the real output of today's code and data."""
-    files = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in DOCS.glob("*.md") if "[[[cog" in p.read_text(encoding="utf-8"))]
+    files = [
+        "README.md",
+        *sorted(
+            str(p.relative_to(ROOT)) for p in DOCS.glob("*.md") if "[[[cog" in p.read_text(encoding="utf-8")
+        ),
+    ]
     result = subprocess.run(
-        [sys.executable, "-m", "cogapp", "-I", "docs", "--check", "--diff", *files], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "cogapp", "-I", "docs", "--check", "--diff", *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -122,3 +122,15 @@ class TestRecords:
         for fact in kb.all_facts:
             data = fact.model_dump(mode="json")
             assert adapter.validate_python(data) == fact
+
+
+def test_package_root_exports_lazily():
+    """import aitrends is cheap; every name in __all__ resolves on first use."""
+    import subprocess
+    import sys
+
+    code = "import sys, aitrends; assert 'pydantic' not in sys.modules; [getattr(aitrends, n) for n in aitrends.__all__]"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert sorted(aitrends.__all__) == sorted([*aitrends._EXPORTS, "__version__"])
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        aitrends.nope  # noqa: B018

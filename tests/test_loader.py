@@ -143,6 +143,14 @@ class TestErrors:
             f"{rel(f)}:10: facts[0].attribution: a quote must be the speaker's own words (attribution: direct)",
         ]
 
+    def test_numbers_must_be_yaml_numbers(self, data_copy):
+        """'68.7e9' is a string to YAML 1.1 (PyYAML): it must not be coerced silently."""
+        f = data_copy / "facts" / "alpha-interview.yaml"
+        f.write_text(f.read_text(encoding="utf-8").replace("value: 1.2e+9", "value: 12e8"), encoding="utf-8")
+        assert problems(data_copy) == [
+            f"{rel(f)}:21: facts[1].quantity.value: Input should be a valid number"
+        ]
+
     def test_unknown_kind(self, data_copy):
         f = write(
             data_copy / "facts" / "zz.yaml",

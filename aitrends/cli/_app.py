@@ -47,18 +47,53 @@ class State:
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N results.")]
+
+
+def _completer(kind: str) -> Callable[..., list[str]]:
+    """TAB completion of ``kind`` values (topics, entities, sources, facts) from the index,
+    never from YAML (see :mod:`aitrends.fastpath`, which answers the same without typer)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from ..fastpath import completion_values
+
+        root = ctx.find_root().params
+        return completion_values(
+            kind,
+            incomplete,
+            root.get("data_dir"),
+            no_bundled=bool(root.get("no_bundled")),
+            no_cache=bool(root.get("no_cache")),
+        )
+
+    return complete
+
+
 TopicOpt = Annotated[
     list[str] | None,
-    typer.Option("--topic", "-t", help="Topic id, label or alias (includes child topics); repeat for OR."),
+    typer.Option(
+        "--topic",
+        "-t",
+        help="Topic id, label or alias (includes child topics); repeat for OR.",
+        autocompletion=_completer("topics"),
+    ),
 ]
 PersonOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--person", "-p", help="Speaker: person or organization by id, name or alias; repeat for OR."
+        "--person",
+        "-p",
+        help="Speaker: person or organization by id, name or alias; repeat for OR.",
+        autocompletion=_completer("entities"),
     ),
 ]
 SourceOpt = Annotated[
-    list[str] | None, typer.Option("--source", "-s", help="Source id, title or outlet; repeat for OR.")
+    list[str] | None,
+    typer.Option(
+        "--source",
+        "-s",
+        help="Source id, title or outlet; repeat for OR.",
+        autocompletion=_completer("sources"),
+    ),
 ]
 
 
@@ -75,7 +110,12 @@ def _console(stderr: bool = False) -> Any:
 def _err(message: str) -> None:
     from ..render import safe_text
 
-    sys.stderr.write(safe_text(message) + "\n")
+    # One line, control characters made visible, and a value pasted into an argument or a
+    # file cannot flood the terminal.
+    text, width = safe_text(message), 2000
+    if len(text) > width:
+        text = f"{text[:width]}… ({len(text) - width:,} more characters)"
+    sys.stderr.write(text + "\n")
 
 
 def cli_errors(func: F) -> F:
@@ -112,14 +152,14 @@ def _output(
     title: str | None = None,
     empty: str = "No results.",
 ) -> None:
-    from ..render import render
+    from ..render import render, safe_text
 
     if json_:
         fmt = Format.json
     if not records and fmt is Format.table:
         _err(empty)
         return
-    out = render(records, fmt, columns, title)
+    out = render(records, fmt, columns, safe_text(title) if title is not None else None)
     if isinstance(out, str):
         _stdout(out) if out else None
     else:
@@ -153,19 +193,60 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
+    ctx: typer.Context,
     data_dir: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--data-dir",
             "-d",
+            metavar="DIRECTORY",
             help="Data directory layered over the bundled data; repeat to stack several "
             "(later ones on top). Default: $AITRENDS_DATA.",
-            file_okay=False,
         ),
     ] = None,
     no_bundled: Annotated[
         bool, typer.Option("--no-bundled", help="Leave the bundled data out; use only --data-dir.")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither read nor write the compiled index in the cache directory "
+            "($AITRENDS_NO_CACHE); every answer is read from the YAML.",
+        ),
+    ] = False,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SIZE",
+            envvar="AITRENDS_MAX_FILE_SIZE",
+            help="Largest data file read, in bytes or with K, M or G (default 5M).",
+        ),
+    ] = None,
+    max_depth: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            envvar="AITRENDS_MAX_DEPTH",
+            help="Deepest nesting in a data file (default 64).",
+        ),
+    ] = None,
+    max_values: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            envvar="AITRENDS_MAX_VALUES",
+            help="Most values in one data file (default 200000).",
+        ),
+    ] = None,
+    max_facts: Annotated[
+        int | None,
+        typer.Option(
+            min=1, metavar="N", envvar="AITRENDS_MAX_FACTS", help="Most facts in one run (default 100000)."
+        ),
+    ] = None,
     version: Annotated[
         bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = None,
@@ -174,18 +255,65 @@ def main_callback(
 
     Example: aitrends claims --topic inference-cost
     """
-    State.data_dirs = list(data_dir or [])
+    from ..loader import Limits, parse_size
+
+    for d in data_dir or []:
+        if not d.strip():
+            raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
+    State.data_dirs = [Path(d) for d in data_dir or []]
     State.bundled = False if no_bundled else None
+    if max_file_size is not None:
+        try:
+            max_file_size = str(parse_size(max_file_size))
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="'--max-file-size'") from None
+    # The loader reads the limits from the environment (as it does for the Python API), so
+    # an option is set there for the length of the command and restored afterwards.
+    given = {
+        "max_file_size": max_file_size,
+        "max_depth": max_depth,
+        "max_values": max_values,
+        "max_facts": max_facts,
+    }
+    saved: dict[str, str | None] = {}
+    for name, value in given.items():
+        if value is not None:
+            key = Limits.env_name(name)
+            saved[key] = os.environ.get(key)
+            os.environ[key] = str(value)
+
+    def restore() -> None:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+    ctx.call_on_close(restore)
 
 
 def main() -> None:
-    """Entry point: run the app; an unexpected error is one line, not a traceback."""
+    """Entry point: run the app; an unexpected error is one line, not a traceback.
+
+    A closed pipe (``aitrends claims | head -1``) ends the command quietly with status 1,
+    Ctrl-C quietly with status 130; output still buffered is dropped in both cases.
+    """
+    from ..fastpath import answer
+
+    if (code := answer()) is not None:  # answered from the compiled index
+        sys.exit(code)
     try:
         app(prog_name="aitrends")
-    except SystemExit:
+    except SystemExit as e:
+        if e.code == ExitCode.INTERRUPTED:
+            _quiet_broken_pipe(ExitCode.INTERRUPTED)
+        try:  # flush now, where a closed pipe can still be handled, not at interpreter exit
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         raise
     except KeyboardInterrupt:
-        sys.exit(ExitCode.INTERRUPTED)
+        _quiet_broken_pipe(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         _quiet_broken_pipe()
     except Exception as e:  # noqa: BLE001 - the last line of defence
@@ -196,8 +324,12 @@ def main() -> None:
         sys.exit(ExitCode.ERROR)
 
 
-def _quiet_broken_pipe() -> None:
-    # Python flushes stdout at exit; point it at devnull so that flush cannot fail again.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(ExitCode.OK)
+def _quiet_broken_pipe(code: int = ExitCode.ERROR) -> None:
+    # Python flushes stdout at exit; point it at devnull so that the flush can neither fail
+    # on a closed pipe nor block on a full one. Status 1, as Python and typer use for EPIPE.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (an embedding, a test runner)
+        pass
+    sys.exit(code)

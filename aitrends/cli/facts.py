@@ -15,6 +15,7 @@ from ._app import (
     PersonOpt,
     SourceOpt,
     TopicOpt,
+    _completer,
     _console,
     _date,
     _join,
@@ -130,7 +131,9 @@ def quote(
 @app.command()
 @cli_errors
 def show(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id.")],
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Fact id.", autocompletion=_completer("facts"))
+    ],
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:

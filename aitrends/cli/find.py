@@ -219,6 +219,20 @@ def compare(
     _output(rows, fmt, json_, COMPARE_COLUMNS, empty="Nothing to compare.")
 
 
+def _emitted(rec: dict[str, Any], fmt: Format, json_: bool, name_field: str) -> bool:
+    """Print a profile in any format but table; True if it was printed."""
+    if json_ or fmt is Format.json:
+        from ..render import to_json
+
+        _stdout(to_json(rec))
+        return True
+    if fmt is not Format.table:
+        columns = [Column("id", lambda r: r["id"]), Column(name_field, lambda r: r[name_field])]
+        _output([rec], fmt, False, columns)
+        return True
+    return False
+
+
 def _profile_card(
     title: str, pairs: list[tuple[str, Any]], facts: list[dict[str, Any]], heading: str
 ) -> None:
@@ -254,13 +268,7 @@ def person(
 
     kb = _kb()
     rec = person_profile(kb, kb.resolve("entities", name))
-    if json_ or fmt is Format.json:
-        from ..render import to_json
-
-        _stdout(to_json(rec))
-        return
-    if fmt is not Format.table:
-        _output([rec], fmt, False, [Column("id", lambda r: r["id"]), Column("name", lambda r: r["name_en"])])
+    if _emitted(rec, fmt, json_, "name_en"):
         return
     names = " / ".join(n for n in (rec.get("name_zh_hans"), rec.get("name_zh_hant")) if n)
     pairs = [
@@ -301,13 +309,7 @@ def source(
 
     kb = _kb()
     rec = source_profile(kb, kb.resolve("sources", source_id))
-    if json_ or fmt is Format.json:
-        from ..render import to_json
-
-        _stdout(to_json(rec))
-        return
-    if fmt is not Format.table:
-        _output([rec], fmt, False, [Column("id", lambda r: r["id"]), Column("title", lambda r: r["title"])])
+    if _emitted(rec, fmt, json_, "title"):
         return
     pairs = [
         ("title", rec["title"]),

@@ -1,0 +1,183 @@
+"""Exports of the whole knowledge base: CSV tables, JSON Lines, Parquet (and SQLite, in
+:mod:`aitrends.index`).
+
+Every file is written through :mod:`aitrends.atomic` (a temporary file, then a rename), and
+an existing file is not overwritten unless ``force`` is given. Output is deterministic: rows
+are sorted by id and forecast status is judged on ``as_of`` (default today).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .atomic import ExistsError, atomic_path
+from .frames import (
+    FACT_COLUMNS,
+    LINK_COLUMNS,
+    REFERENCE_COLUMNS,
+    fact_rows,
+    link_rows,
+    reference_rows,
+    require,
+)
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``aitrends export --to``."""
+
+    sqlite = "sqlite"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+CSV_TABLES = ("facts", *REFERENCE_COLUMNS, *LINK_COLUMNS)
+"""The CSV files of ``--to csv``, without their ``.csv`` suffix."""
+
+LIST_SEPARATOR = "; "
+"""How a list is written in a CSV cell of a reference table (aliases, languages, authors)."""
+
+
+@contextlib.contextmanager
+def _text_file(path: Path, *, force: bool, newline: str) -> Iterator[IO[str]]:
+    """A text file written atomically (see :func:`aitrends.atomic.atomic_path`)."""
+    with atomic_path(path, force=force) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def csv_tables(
+    kb: KnowledgeBase, *, as_of: dt.date | None = None
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Each CSV table's columns and rows: ``facts`` (scalar columns only; its lists are the
+    link tables), the reference tables, and ``fact_topics``, ``fact_speakers``,
+    ``fact_cited``, ``fact_about``, ``fact_links``."""
+    scalar = [c for c, kind in FACT_COLUMNS.items() if kind != "list"]
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]] = {
+        "facts": (scalar, fact_rows(kb, as_of=as_of))
+    }
+    for name, cols in REFERENCE_COLUMNS.items():
+        tables[name] = (list(cols), reference_rows(kb, name))
+    for name, rows in link_rows(kb).items():
+        tables[name] = (list(LINK_COLUMNS[name]), rows)
+    return tables
+
+
+def write_csv(
+    kb: KnowledgeBase, directory: Path, *, force: bool = False, as_of: dt.date | None = None
+) -> list[Path]:
+    """Write one CSV file per table into ``directory`` (created if needed); return the paths.
+
+    Fails before writing anything when any of the files exists and ``force`` is False.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ExistsError(f"{directory} exists and is not a directory")
+    paths = [directory / f"{name}.csv" for name in CSV_TABLES]
+    if not force:
+        existing = [p for p in paths if p.exists()]
+        if existing:
+            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            raise ExistsError(f"{existing[0]} exists{more}; use --force to overwrite")
+    tables = csv_tables(kb, as_of=as_of)
+    for path, name in zip(paths, CSV_TABLES, strict=True):
+        columns, rows = tables[name]
+        with _text_file(path, force=force, newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_cell(row[c]) for c in columns])
+    return paths
+
+
+def write_jsonl(kb: KnowledgeBase, path: Path, *, force: bool = False, as_of: dt.date | None = None) -> Path:
+    """Write every fact as one JSON object a line: the complete record of
+    :func:`aitrends.records.fact_record` (fields, names, date, normalised rate, forecast status)."""
+    from .records import fact_record
+
+    day = as_of or dt.date.today()
+    with _text_file(Path(path), force=force, newline="\n") as fh:
+        for fact in kb.all_facts:
+            fh.write(json.dumps(fact_record(kb, fact, as_of=day), ensure_ascii=False) + "\n")
+    return Path(path)
+
+
+def _arrow_type(pa: Any, kind: str) -> Any:
+    return {
+        "str": pa.string(),
+        "float": pa.float64(),
+        "int": pa.int64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "list": pa.list_(pa.string()),
+    }[kind]
+
+
+def arrow_table(kb: KnowledgeBase, *, as_of: dt.date | None = None) -> Any:
+    """The facts table (every column of :data:`aitrends.frames.FACT_COLUMNS`, lists as
+    ``list<string>``, dates as ``date32``) as a :class:`pyarrow.Table`."""
+    pa = require("pyarrow", "parquet")
+    schema = pa.schema([pa.field(name, _arrow_type(pa, kind)) for name, kind in FACT_COLUMNS.items()])
+    rows = fact_rows(kb, as_of=as_of)
+    columns = {name: [r[name] for r in rows] for name in FACT_COLUMNS}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write_parquet(
+    kb: KnowledgeBase, path: Path, *, force: bool = False, as_of: dt.date | None = None
+) -> Path:
+    """Write the facts table to one Parquet file (pyarrow is an optional extra)."""
+    require("pyarrow", "parquet")
+    pq = require("pyarrow.parquet", "parquet")
+    table = arrow_table(kb, as_of=as_of)
+    with atomic_path(Path(path), force=force) as tmp:
+        pq.write_table(table, tmp)
+    return Path(path)
+
+
+def export(
+    kb: KnowledgeBase,
+    to: ExportFormat | str,
+    path: Path,
+    *,
+    force: bool = False,
+    as_of: dt.date | None = None,
+) -> list[Path]:
+    """Export the knowledge base to ``path`` in format ``to``; return the files written."""
+    fmt = ExportFormat(to)
+    path = Path(path)
+    if fmt is ExportFormat.csv:
+        return write_csv(kb, path, force=force, as_of=as_of)
+    if fmt is ExportFormat.jsonl:
+        return [write_jsonl(kb, path, force=force, as_of=as_of)]
+    if fmt is ExportFormat.parquet:
+        return [write_parquet(kb, path, force=force, as_of=as_of)]
+    from .index import write_database
+
+    return list(write_database(kb, path, force=force))

@@ -1,0 +1,635 @@
+"""Answering the commonest commands from the compiled index, before the CLI is imported.
+
+``aitrends claims`` (``--topic``, ``--person``, ``--source``, ``--kind``, ``--since``,
+``--until``, ``--limit``, ``--format json|jsonl|table``, ``--json``), ``aitrends quote
+--person P`` (with ``--topic``, ``--limit``, ``--format``, ``--json``) and TAB completion of
+topic, person, source and fact-id values are answered from SQLite without importing pydantic,
+typer or PyYAML (rich only to draw a table), with exactly the output of the normal path.
+
+Anything this module does not handle exactly returns None, and the normal path runs and gives
+the normal answer or error: another command or option, a spelling of an option it does not
+parse, a name that is not an exact id, name, alias or name word of exactly one record, an
+index that is stale and cannot be brought up to date, a knowledge base with problems.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+
+from . import cache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+_tried = False
+
+FORMATS = ("table", "json", "jsonl")
+LIMITS = ("FILE_SIZE", "DEPTH", "VALUES", "FACTS")
+"""``$AITRENDS_MAX_...``: with a limit set, the normal path answers."""
+KINDS = ("claim", "forecast", "quote", "figure")
+
+# command -> option spelling -> (parameter, takes a value, repeatable)
+_GLOBAL = {
+    "--data-dir": ("data_dir", True, True),
+    "-d": ("data_dir", True, True),
+    "--no-bundled": ("no_bundled", False, False),
+    "--no-cache": ("no_cache", False, False),
+}
+_COMMON = {
+    "--topic": ("topic", True, True),
+    "-t": ("topic", True, True),
+    "--limit": ("limit", True, False),
+    "-n": ("limit", True, False),
+    "--format": ("format", True, False),
+    "-f": ("format", True, False),
+    "--json": ("json", False, False),
+}
+COMMANDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
+    "claims": {
+        **_COMMON,
+        "--person": ("person", True, True),
+        "-p": ("person", True, True),
+        "--source": ("source", True, True),
+        "-s": ("source", True, True),
+        "--kind": ("kind", True, True),
+        "-k": ("kind", True, True),
+        "--since": ("since", True, False),
+        "--until": ("until", True, False),
+    },
+    "quote": {**_COMMON, "--person": ("person", True, False), "-p": ("person", True, False)},
+}
+
+COMPLETION: dict[str, dict[str, str]] = {
+    "claims": {"--topic": "topics", "-t": "topics", "--person": "entities", "-p": "entities"}
+    | {"--source": "sources", "-s": "sources"},
+    "quote": {"--topic": "topics", "-t": "topics"},
+}
+"""Options whose values the fast path completes, by command: a subset of the options that
+have an ``autocompletion`` callback in the CLI (a test checks this against the app)."""
+COMPLETE_ARGUMENT = {"show": "facts"}
+"""Commands whose first argument the fast path completes."""
+
+
+def main() -> None:
+    """Entry point of the ``aitrends`` command: the fast path, else the CLI."""
+    code = answer()
+    if code is not None:
+        sys.exit(code)
+    from .cli import main as cli_main
+
+    cli_main()
+
+
+def answer(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int | None:
+    """Answer the command line from the index and return the exit code, or None (once per
+    process) when the normal path must answer it."""
+    global _tried
+    if _tried:
+        return None
+    _tried = True
+    env = os.environ if environ is None else environ
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if env.get("_AITRENDS_COMPLETE"):
+            return _complete(env)
+        if any(env.get(f"AITRENDS_MAX_{k}") for k in LIMITS):
+            return None  # the index is checked with the default limits
+        query = parse(args)
+        if query is None:
+            return None
+        code = _run(query, env)
+        if code is not None:
+            sys.stdout.flush()  # here, where a closed pipe can still be handled
+        return code
+    except BrokenPipeError:
+        return _quiet(1)  # as the CLI: status 1, as Python and typer use for EPIPE
+    except KeyboardInterrupt:
+        return _quiet(130)
+    except Exception:
+        if cache.debug_enabled():
+            raise
+        return None
+
+
+def _quiet(code: int) -> int:
+    """Point stdout at /dev/null so that the flush at exit can neither fail nor block."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def reset() -> None:
+    """Allow :func:`answer` to run again in this process (for tests)."""
+    global _tried
+    _tried = False
+
+
+# ---------------------------------------------------------------- the command line
+
+
+class Query:
+    """A command line the fast path can answer."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.data_dir: list[str] = []
+        self.no_bundled = False
+        self.no_cache = False
+        self.topic: list[str] = []
+        self.person: list[str] = []
+        self.source: list[str] = []
+        self.kind: list[str] = []
+        self.since: str | None = None
+        self.until: str | None = None
+        self.limit: int | str | None = None
+        self.format = "table"
+        self.json = False
+
+
+def parse(args: Sequence[str]) -> Query | None:
+    """The query of a command line, or None unless every word is understood exactly."""
+    values: dict[str, Any] = {}
+    i, options, command = 0, _GLOBAL, None
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if command is None and word in COMMANDS:
+            command, options = word, COMMANDS[word]
+            continue
+        name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        spec = options.get(name)
+        if spec is None:
+            return None
+        param, takes_value, repeatable = spec
+        if not takes_value:
+            if eq or param in values:
+                return None
+            values[param] = True
+            continue
+        if not eq:
+            if i >= len(args):
+                return None
+            value = args[i]
+            i += 1
+        if not value or value.startswith("-"):
+            return None
+        if repeatable:
+            values.setdefault(param, []).append(value)
+        elif param in values:
+            return None
+        else:
+            values[param] = value
+    if command is None or values.pop("no_cache", False):
+        return None
+    if command == "quote":
+        if "person" not in values:
+            return None
+        values["person"] = [values["person"]]
+    query = Query(command)
+    for key, value in values.items():
+        setattr(query, key, value)
+    if isinstance(query.limit, str):
+        if not (query.limit.isascii() and query.limit.isdigit()) or int(query.limit) < 1:
+            return None
+        query.limit = int(query.limit)
+    fmt = query.format.lower() if query.format.isascii() else ""
+    if fmt not in FORMATS or any(k not in KINDS for k in query.kind):
+        return None
+    query.format = "json" if query.json else fmt
+    return query
+
+
+def _dirs(data_dir: Sequence[str], no_bundled: bool, env: Mapping[str, str]) -> list[Any] | None:
+    if any(not os.path.isdir(d) for d in data_dir):
+        return None  # the normal path reports it
+    return cache.data_dirs(data_dir or None, bundled=False if no_bundled else None, environ=env)
+
+
+# ---------------------------------------------------------------- answering
+
+
+def _run(query: Query, env: Mapping[str, str]) -> int | None:
+    dirs = _dirs(query.data_dir, query.no_bundled, env)
+    if dirs is None:
+        return None
+    con = cache.open_fresh(dirs, env)
+    if con is None:
+        return None
+    try:
+        found = _select(con, query)
+        if found is None:
+            return None
+        rows, title, empty = found
+        _write(con, query, rows, title, empty)
+    finally:
+        con.close()
+    return 0
+
+
+_COLUMNS = {
+    "json": "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
+    "jsonl": "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
+    "table": "f.kind, c.fast, c.claims, c.quote",
+}
+
+
+def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
+    """The facts of ``q`` (as :meth:`KnowledgeBase.facts` and :meth:`~KnowledgeBase.quotes`
+    select and sort them), the table title and the message when there are none; None when a
+    name or date is not certain."""
+    where, params = [], []
+    topics: set[str] = set()
+    for text in q.topic:
+        tid = cache.resolve(con, "topics", text)
+        if tid is None:
+            return None
+        topics |= cache.topic_and_descendants(con, tid)
+    people = []
+    for text in q.person:
+        who = cache.resolve(con, "entities", text)
+        if who is None:
+            return None
+        people.append(who)
+    title, empty = None, "No facts match."
+    if q.command == "quote":
+        who = people[0]
+        if cache.resolve(con, "entities", who) != who:  # quotes() resolves the id again
+            return None
+        title = con.execute("SELECT name_en FROM entities WHERE id = ?", (who,)).fetchone()[0]
+        empty = f"No facts with speaker '{who}'."
+    sources = []
+    for text in q.source:
+        sid = cache.resolve(con, "sources", text)
+        if sid is None:
+            return None
+        sources.append(sid)
+    lo = _interval(q.since) if q.since is not None else None
+    hi = _interval(q.until) if q.until is not None else None
+    if (q.since is not None and lo is None) or (q.until is not None and hi is None):
+        return None
+    if q.kind:
+        where.append(f"f.kind IN ({','.join('?' * len(q.kind))})")
+        params += q.kind
+    if topics:
+        where.append(f"f.id IN (SELECT fact FROM fact_topics WHERE topic IN ({','.join('?' * len(topics))}))")
+        params += sorted(topics)
+    if people:
+        where.append(
+            f"f.id IN (SELECT fact FROM fact_speakers WHERE entity IN ({','.join('?' * len(people))}))"
+        )
+        params += people
+    if sources:
+        where.append(f"f.source IN ({','.join('?' * len(sources))})")
+        params += sources
+    if lo or hi:
+        where.append("f.date_start IS NOT NULL")
+        if lo:
+            where.append("f.date_end >= ?")
+            params.append(lo[0])
+        if hi:
+            where.append("f.date_start <= ?")
+            params.append(hi[1])
+    sql = f"SELECT {_COLUMNS[q.format]} FROM facts f JOIN fact_text c ON c.fact = f.id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY f.date_start IS NULL, f.date_start, f.id"
+    if q.limit is not None:
+        sql += f" LIMIT {int(q.limit)}"
+    rows = con.execute(sql, params).fetchall()
+    if not all(r["fast"] for r in rows):
+        return None  # a record that changes with the day in a way not recomputed here
+    return rows, title, empty
+
+
+def _interval(text: str) -> tuple[str, str] | None:
+    """First and last day of a date typed as 2024, 2024-05 or 2024-05-01 (as
+    :meth:`PartialDate.parse` reads it), or None when it is not exactly such a date."""
+    import calendar
+    import datetime as dt
+
+    parts = text.strip().split("-")
+    if not all(p.isascii() and p.isdigit() for p in parts) or [len(p) for p in parts] not in (
+        [4],
+        [4, 2],
+        [4, 2, 2],
+    ):
+        return None
+    numbers = [int(p) for p in parts]
+    try:
+        if len(numbers) == 3:
+            first = last = dt.date(*numbers)
+        elif len(numbers) == 2:
+            year, month = numbers
+            first = dt.date(year, month, 1)
+            last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            first, last = dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
+    except ValueError:  # month 0 or 13, day 0 or 31 April, year 0
+        return None
+    return first.isoformat(), last.isoformat()
+
+
+def _daily(row: Any, today: Any) -> dict[str, Any]:
+    """A forecast's status, as-of date and days to due, judged today (as
+    :func:`aitrends.forecasts.forecast_record` does)."""
+    import datetime as dt
+
+    end = dt.date.fromisoformat(row["horizon_end"]) if row["horizon_end"] else None
+    return {
+        "status": "resolved" if row["resolved"] else "due" if end and end < today else "open",
+        "as_of": today.isoformat(),
+        "days_to_due": (end - today).days if end else None,
+    }
+
+
+PLACEHOLDER = "\x00"
+"""Prefix of a daily field's placeholder in the stored JSON (as :data:`aitrends.index.PLACEHOLDER`)."""
+
+
+def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str) -> None:
+    import datetime as dt
+
+    today = dt.date.today()
+    if q.format == "json":
+        items = []
+        for row in rows:
+            text = row["pretty"]
+            if row["kind"] == "forecast":
+                for key, value in _daily(row, today).items():
+                    text = text.replace(json.dumps(PLACEHOLDER + key), json.dumps(value))
+            items.append(text)
+        _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
+    elif q.format == "jsonl":
+        lines = []
+        for row in rows:
+            if row["kind"] == "forecast":
+                rec = json.loads(row["record"])
+                rec.update(_daily(row, today))
+                lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
+            else:
+                lines.append(row["record"] + "\n")
+        if lines:
+            _stdout("".join(lines))
+    elif not rows:
+        from .render import safe_text
+
+        text, width = safe_text(empty), 2000  # as the CLI's _err
+        if len(text) > width:
+            text = f"{text[:width]}… ({len(text) - width:,} more characters)"
+        sys.stderr.write(text + "\n")
+    else:
+        _table(con, q, rows, title)
+
+
+def _stdout(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
+    """The table the CLI draws, from the cells the index stored with the CLI's own columns.
+
+    Drawing a long table is most of the time a table command takes, so the text drawn is
+    kept (in the index, until it changes) under a key made of the cells, the title, the
+    column layout, rich's version and every property of the console that the drawing
+    depends on (size, colours, terminal or not, encoding...); the same table on the same
+    console is then written without drawing it again.
+    """
+    from rich.console import Console
+
+    console = Console(stderr=False, soft_wrap=False, highlight=False, emoji=False, markup=False)
+    specs = con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
+    key = _memo_key(console, specs, title, [r[q.command] for r in rows])
+    found = con.execute("SELECT text FROM render_memo WHERE key = ?", (key,)).fetchone()
+    if found is not None:
+        text = found[0]
+    else:
+        from operator import itemgetter
+
+        from .render import Column, safe_text, to_table
+
+        columns = [
+            Column(header, itemgetter(i), ratio=ratio, no_wrap=no_wrap)
+            for i, (header, ratio, no_wrap) in enumerate(json.loads(specs))
+        ]
+        records = [json.loads(r[q.command]) for r in rows]
+        table = to_table(records, columns, safe_text(title) if title is not None else None)
+        with console.capture() as captured:
+            console.print(table)
+        text = captured.get()
+    sys.stdout.write(text)
+    if found is None:
+        _remember(con, key, text)
+    else:
+        _touch(con, key)
+
+
+MEMO_ENTRIES = 64
+"""Most tables kept drawn in an index."""
+
+
+def _memo_key(console: Any, specs: str, title: str | None, cells: Sequence[str]) -> str:
+    import hashlib
+
+    import rich
+    import rich.console
+
+    stats = [(os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in (rich.__file__, rich.console.__file__)]
+    properties = [
+        repr(console.options),
+        console.color_system,
+        console.is_terminal,
+        console.is_dumb_terminal,
+        console.is_jupyter,
+        console.legacy_windows,
+        console.no_color,
+        console.safe_box,
+        console.tab_size,
+        console.encoding,
+        sys.version,
+    ]
+    h = hashlib.sha256(json.dumps([stats, properties, specs, title], default=str).encode())
+    for c in cells:
+        h.update(b"\x00" + c.encode())
+    return h.hexdigest()
+
+
+def _remember(con: Any, key: str, text: str) -> None:
+    import sqlite3
+    import time
+
+    try:
+        con.execute("PRAGMA busy_timeout = 50")
+        con.execute("INSERT OR REPLACE INTO render_memo VALUES (?, ?, ?)", (key, text, time.time_ns()))
+        con.execute(
+            "DELETE FROM render_memo WHERE key NOT IN "
+            "(SELECT key FROM render_memo ORDER BY used_ns DESC LIMIT ?)",
+            (MEMO_ENTRIES,),
+        )
+    except sqlite3.Error:
+        pass  # a read-only or busy index: draw again next time
+
+
+def _touch(con: Any, key: str) -> None:
+    import sqlite3
+    import time
+
+    try:
+        con.execute("PRAGMA busy_timeout = 50")
+        con.execute("UPDATE render_memo SET used_ns = ? WHERE key = ?", (time.time_ns(), key))
+    except sqlite3.Error:
+        pass
+
+
+# ---------------------------------------------------------------- TAB completion
+
+
+def _completion_args(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:
+    """The words before the cursor and the word being completed, as typer's completion
+    classes read them from the environment."""
+    if shell == "bash":
+        words = split_arg_string(env.get("COMP_WORDS", ""))
+        cword = int(env.get("COMP_CWORD", "0"))
+        return words[1:cword], words[cword] if cword < len(words) else ""
+    line = env.get("_TYPER_COMPLETE_ARGS", "")
+    words = split_arg_string(line)[1:]
+    if words and not line.endswith(" "):
+        return words[:-1], words[-1]
+    return words, ""
+
+
+def split_arg_string(string: str) -> list[str]:
+    """Split a command line as the shell does, keeping an unfinished last word (as click does)."""
+    import shlex
+
+    lex = shlex.shlex(string, posix=True)
+    lex.whitespace_split = True
+    lex.commenters = ""
+    out = []
+    try:
+        for token in lex:
+            out.append(token)
+    except ValueError:
+        out.append(lex.token)
+    return out
+
+
+def completion_target(args: Sequence[str], incomplete: str) -> tuple[Query, str, str] | None:
+    """(the global options, the kind of value, the text to complete), or None when the words
+    ask for anything but a value the fast path completes."""
+    args = list(args)
+    if incomplete.startswith("-"):
+        name, eq, value = incomplete.partition("=")
+        if not eq or not name.startswith("--") or value.startswith("-"):
+            return None
+        args.append(name)
+        incomplete = value
+    if "--" in args or "=" in args:
+        return None
+    query = Query("")
+    i = 0
+    while i < len(args) and args[i] not in COMMANDS and args[i] not in COMPLETE_ARGUMENT:
+        word = args[i]
+        name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        spec = _GLOBAL.get(name)
+        if spec is None:
+            return None
+        i += 1
+        if spec[1] and not eq:
+            if i >= len(args):
+                return None
+            value, i = args[i], i + 1
+        if spec[0] == "data_dir":
+            query.data_dir.append(value)
+        else:
+            setattr(query, spec[0], True)
+    if i >= len(args):
+        return None
+    command, rest = args[i], args[i + 1 :]
+    if command in COMPLETE_ARGUMENT and not rest:
+        return query, COMPLETE_ARGUMENT[command], incomplete
+    kind = COMPLETION.get(command, {}).get(rest[-1] if rest else "")
+    return (query, kind, incomplete) if kind else None
+
+
+def completion_values(
+    kind: str,
+    incomplete: str,
+    data_dir: Sequence[Any] | None,
+    *,
+    no_bundled: bool = False,
+    no_cache: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Values of ``kind`` starting with ``incomplete``, from the index as it is (never from
+    YAML); none when there is no index or caching is off."""
+    return _values(kind, incomplete, data_dir, no_bundled, no_cache, environ) or []
+
+
+def _values(
+    kind: str,
+    incomplete: str,
+    data_dir: Sequence[Any] | None,
+    no_bundled: bool,
+    no_cache: bool,
+    environ: Mapping[str, str] | None,
+) -> list[str] | None:
+    env = os.environ if environ is None else environ
+    if no_cache:
+        return None
+    dirs = cache.data_dirs(
+        [str(d) for d in data_dir or []] or None, bundled=False if no_bundled else None, environ=env
+    )
+    con = cache.open_any(dirs, env)
+    if con is None:
+        return None
+    try:
+        return cache.complete(con, kind, incomplete)
+    except sqlite3.Error:
+        return None  # a damaged index offers nothing; the next query rebuilds it
+    finally:
+        con.close()
+
+
+def _complete(env: Mapping[str, str]) -> int | None:
+    shell = {"complete_bash": "bash", "complete_zsh": "zsh", "complete_fish": "fish"}.get(
+        env["_AITRENDS_COMPLETE"]
+    )
+    if shell is None:
+        return None
+    target = completion_target(*_completion_args(env, shell))
+    if target is None:
+        return None
+    query, kind, incomplete = target
+    values = _values(kind, incomplete, query.data_dir, query.no_bundled, query.no_cache, env)
+    if values is None:
+        return None
+    if shell == "zsh":
+        if not values:
+            out = "_files"
+        else:
+            items = "\n".join(f'"{_zsh_escape(v)}"' for v in values)
+            out = f"_arguments '*: :(({items}))'"
+    elif shell == "fish":
+        action = env.get("_TYPER_COMPLETE_FISH_ACTION", "")
+        if action == "is-args":
+            return 0 if values else 1
+        out = "\n".join(values) if action == "get-args" else ""
+    else:
+        out = "\n".join(values)
+    sys.stdout.write(out + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def _zsh_escape(s: str) -> str:
+    return (
+        s.replace('"', '""').replace("'", "''").replace("$", "\\$").replace("`", "\\`").replace(":", r"\\:")
+    )
