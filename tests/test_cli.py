@@ -263,3 +263,36 @@ def test_internal_errors_have_no_traceback(tmp_path, monkeypatch):
         cwd=tmp_path,
     )
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["validate", "--data-dir", "x"], ["--data-dir", "x", "validate"]),
+        (["-d", "a", "claims", "-d", "b", "--topic", "t"], ["-d", "a", "-d", "b", "claims", "--topic", "t"]),
+        (
+            ["claims", "--no-bundled", "--data-dir=x", "--json"],
+            ["--no-bundled", "--data-dir=x", "claims", "--json"],
+        ),
+        (["search", "--", "-d", "x"], ["search", "--", "-d", "x"]),
+        (["validate", "--data-dir"], ["validate", "--data-dir"]),
+        (["--version"], ["--version"]),
+    ],
+)
+def test_global_options_after_the_command(argv, expected):
+    from aitrends.cli._app import hoist_global_options
+
+    assert hoist_global_options(argv) == expected
+
+
+def test_validate_with_data_dir_after_the_command(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "aitrends", "validate", "--no-bundled", "--data-dir", str(FIXTURE_DATA)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0 and out.stderr.startswith("OK: 7 files, 2 sources")

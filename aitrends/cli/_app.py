@@ -300,6 +300,7 @@ def main() -> None:
     """
     from ..fastpath import answer
 
+    sys.argv[1:] = hoist_global_options(sys.argv[1:])
     if (code := answer()) is not None:  # answered from the compiled index
         sys.exit(code)
     try:
@@ -322,6 +323,43 @@ def main() -> None:
         _err(f"Internal error: {type(e).__name__}: {e}")
         _err("Set AITRENDS_DEBUG=1 for a traceback.")
         sys.exit(ExitCode.ERROR)
+
+
+_GLOBAL_WITH_VALUE = {"--data-dir", "-d", "--max-file-size", "--max-depth", "--max-values", "--max-facts"}
+_GLOBAL_FLAGS = {"--no-bundled", "--no-cache"}
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options written after the command in front of it, so that
+    ``aitrends validate --data-dir my-data`` works like ``aitrends --data-dir my-data validate``.
+
+    Nothing after ``--`` is moved; an option missing its value is left for typer to report.
+    """
+    front: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):  # options already before the command
+        step = 2 if argv[i] in _GLOBAL_WITH_VALUE else 1
+        front += argv[i : i + step]
+        i += step
+    if i >= len(argv):
+        return argv
+    command, rest, moved = argv[i], [], []
+    j = i + 1
+    while j < len(argv):
+        arg = argv[j]
+        if arg == "--":
+            rest += argv[j:]
+            break
+        name = arg.split("=", 1)[0]
+        if (name in _GLOBAL_WITH_VALUE and "=" in arg) or arg in _GLOBAL_FLAGS:
+            moved.append(arg)
+        elif arg in _GLOBAL_WITH_VALUE and j + 1 < len(argv):
+            moved += argv[j : j + 2]
+            j += 1
+        else:
+            rest.append(arg)
+        j += 1
+    return [*front, *moved, command, *rest]
 
 
 def _quiet_broken_pipe(code: int = ExitCode.ERROR) -> None:
