@@ -1,5 +1,5 @@
-"""``python -m aitrends``."""
+"""``python -m aitrends``: the fast path for common queries, else the full CLI."""
 
-from .cli import main
+from .fastpath import main
 
 main()

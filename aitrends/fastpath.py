@@ -67,7 +67,7 @@ COMMANDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
 COMPLETION: dict[str, dict[str, str]] = {
     "claims": {"--topic": "topics", "-t": "topics", "--person": "entities", "-p": "entities"}
     | {"--source": "sources", "-s": "sources"},
-    "quote": {"--topic": "topics", "-t": "topics"},
+    "quote": {"--topic": "topics", "-t": "topics", "--person": "entities", "-p": "entities"},
 }
 """Options whose values the fast path completes, by command: a subset of the options that
 have an ``autocompletion`` callback in the CLI (a test checks this against the app)."""
@@ -165,7 +165,9 @@ def parse(args: Sequence[str]) -> Query | None:
             command, options = word, COMMANDS[word]
             continue
         name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
-        spec = options.get(name)
+        # a global option may follow the command (as hoist_global_options in aitrends.cli._app
+        # moves it in front, after those already there: the same order as read here)
+        spec = options.get(name) or _GLOBAL.get(name)
         if spec is None:
             return None
         param, takes_value, repeatable = spec

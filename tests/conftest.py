@@ -17,9 +17,16 @@ ROOT = Path(__file__).parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index cache for the whole run, never the user's ~/.cache."""
+    return tmp_path_factory.mktemp("aitrends-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolate(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the user's environment."""
+def _isolate(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
+    """No test sees the user's environment or writes to their cache."""
+    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(_cache_dir))
     monkeypatch.delenv("AITRENDS_DATA", raising=False)
     monkeypatch.delenv("AITRENDS_NO_BUNDLED", raising=False)
     monkeypatch.delenv("AITRENDS_DEBUG", raising=False)

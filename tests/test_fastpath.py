@@ -13,6 +13,7 @@ import pytest
 
 from aitrends import cache, fastpath
 from aitrends.cli import app
+from aitrends.cli._app import hoist_global_options
 from aitrends.forecasts import forecast_record
 
 from .conftest import FIXTURE_DATA, ROOT
@@ -37,7 +38,7 @@ def cache_env(shared_cache, monkeypatch):
 
 
 def normal(runner, args):
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, hoist_global_options(list(args)))  # as main() does
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -98,6 +99,20 @@ class TestSameAnswers:
         answered = fast(capsys, [*FIX, *args])
         assert answered is not None, "the fast path should answer this"
         assert answered == normal(runner, [*FIX, *args])
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["claims", "--json", "--no-bundled", "-d", str(FIXTURE_DATA)],
+            ["claims", "-d", str(FIXTURE_DATA), "--topic", "cost", "--no-bundled", "-f", "jsonl"],
+            ["--no-bundled", "quote", f"--data-dir={FIXTURE_DATA}", "-p", "Jane Roe"],
+        ],
+        ids=["flags after", "mixed", "split"],
+    )
+    def test_global_options_after_the_command(self, runner, capsys, args):
+        answered = fast(capsys, args)
+        assert answered is not None, "the fast path should answer this"
+        assert answered == normal(runner, args)
 
     @pytest.mark.parametrize(
         "args",

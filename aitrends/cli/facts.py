@@ -101,7 +101,15 @@ def claims(
 @app.command()
 @cli_errors
 def quote(
-    person: Annotated[str, typer.Option("--person", "-p", help="Person or organization: id, name or alias.")],
+    person: Annotated[
+        str,
+        typer.Option(
+            "--person",
+            "-p",
+            help="Person or organization: id, name or alias.",
+            autocompletion=_completer("entities"),
+        ),
+    ],
     topic: TopicOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
