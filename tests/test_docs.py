@@ -77,3 +77,34 @@ def test_example_layers_load():
     kb = aitrends.load(DOCS / "examples" / "my-data")
     assert "etzioni-more-multimodal-models-2024" in kb.resolutions
     assert Path(DOCS / "examples" / "broken-data").is_dir()
+
+
+def test_cli_reference_is_current(tmp_path):
+    """docs/cli-reference.md is generated from the app by typer's docs utility."""
+    out = tmp_path / "ref.md"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "typer",
+            "aitrends.cli",
+            "utils",
+            "docs",
+            "--name",
+            "aitrends",
+            "--title",
+            "aitrends command reference",
+            "--output",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    committed = (DOCS / "cli-reference.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, (
+        "regenerate: python -m typer aitrends.cli utils docs --name aitrends "
+        "--title 'aitrends command reference' --output docs/cli-reference.md"
+    )
+    for name in typer.main.get_command(app).commands:
+        assert f"## `aitrends {name}`" in committed
