@@ -249,20 +249,29 @@ def test_python_dash_m(tmp_path):
     assert [r["id"] for r in json.loads(out.stdout)] == ["zhang-open-source-matters"]
 
 
-def test_internal_errors_have_no_traceback(tmp_path, monkeypatch):
-    import subprocess
+def test_internal_errors_have_no_traceback(monkeypatch, capsys):
+    """An unexpected exception is one line and a hint, exit 1; AITRENDS_DEBUG=1 re-raises it."""
     import sys
 
-    # a data directory that is a file makes pathlib raise inside the loader
-    env = {"PATH": "/usr/bin:/bin", "AITRENDS_DATA": str(tmp_path), "HOME": str(tmp_path)}
-    out = subprocess.run(
-        [sys.executable, "-m", "aitrends", "claims", "--limit", "1", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
+    from aitrends.cli import main
+    from aitrends.kb import KnowledgeBase
+
+    def boom(self, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(KnowledgeBase, "facts", boom)
+    monkeypatch.setenv("AITRENDS_NO_CACHE", "1")
+    monkeypatch.setattr(sys, "argv", ["aitrends", *fixture_args("claims")])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 1
+    assert (
+        capsys.readouterr().err
+        == "Internal error: RuntimeError: boom\nSet AITRENDS_DEBUG=1 for a traceback.\n"
     )
-    assert "Traceback" not in out.stderr
+    monkeypatch.setenv("AITRENDS_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main()
 
 
 @pytest.mark.parametrize(
