@@ -62,6 +62,7 @@ class KnowledgeBase:
         self.dirs: list[os.PathLike[str]] = []
         self.files: list[os.PathLike[str]] = []
         self._name_index: dict[str, NameIndex] = {}
+        self._counts: dict[str, dict[str, Counter[str]]] = {}
         self.invalid_ids: set[str] = set()
         """Ids of records that failed validation; references to them are not reported again."""
         self._text_index: TextIndex | None = None
@@ -382,11 +383,14 @@ class KnowledgeBase:
     def fact_counts(self, field: str) -> dict[str, Counter[str]]:
         """For each id appearing in ``field`` (source, speaker, topics, cited_by), counts of
         facts by kind."""
+        if field in self._counts:
+            return self._counts[field]
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for fact in self._by_kind["facts"].values():
             value = [c.by for c in fact.cited] if field == "cited_by" else getattr(fact, field)
             for v in value if isinstance(value, list) else [value]:
                 counts[v][fact.kind.value] += 1
+        self._counts[field] = counts  # the knowledge base does not change once built
         return counts
 
     def to_pandas(

@@ -134,17 +134,9 @@ def implied_trends(kb: KnowledgeBase, facts: list[m.FactBase]) -> list[Trend]:
         for a, b in combinations(members, 2):
             qa, qb = a.quantity, b.quantity
             assert qa is not None and qb is not None and qa.as_of and qb.as_of
-            if (
-                qa.bound is not m.Bound.exact
-                and qb.bound is not m.Bound.exact
-                and {qa.bound, qb.bound} != {m.Bound.approx}
-            ):
-                continue  # two one-sided bounds bound nothing
-            if qa.bound in (m.Bound.at_least, m.Bound.at_most) or qb.bound in (
-                m.Bound.at_least,
-                m.Bound.at_most,
-            ):
-                continue
+            one_sided = (m.Bound.at_least, m.Bound.at_most)
+            if qa.bound in one_sided or qb.bound in one_sided:
+                continue  # a one-sided bound gives no rate
             months = months_between(qa.as_of, qb.as_of)
             if months < 1 or not qa.value or not qb.value:
                 continue

@@ -86,6 +86,10 @@ PersonOpt = Annotated[
         autocompletion=_completer("entities"),
     ),
 ]
+MetricOpt = Annotated[
+    list[str] | None,
+    typer.Option("--metric", "-m", help="Metric by id or name (includes narrower metrics); repeat for OR."),
+]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -12,6 +12,7 @@ from ._app import (
     FormatOpt,
     JsonOpt,
     LimitOpt,
+    MetricOpt,
     PersonOpt,
     TopicOpt,
     _console,
@@ -181,9 +182,7 @@ def _agreement(r: dict[str, Any]) -> str:
 @cli_errors
 def compare(
     topic: TopicOpt = None,
-    metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Metric (includes narrower ones).")
-    ] = None,
+    metric: MetricOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:

@@ -12,6 +12,7 @@ from ._app import (
     FormatOpt,
     JsonOpt,
     LimitOpt,
+    MetricOpt,
     PersonOpt,
     TopicOpt,
     _date,
@@ -119,9 +120,7 @@ def _factor(r: dict[str, Any]) -> str:
 @cli_errors
 def trends(
     topic: TopicOpt = None,
-    metric: Annotated[
-        list[str] | None, typer.Option("--metric", "-m", help="Metric (includes narrower ones).")
-    ] = None,
+    metric: MetricOpt = None,
     person: PersonOpt = None,
     repeats: Annotated[
         bool, typer.Option("--repeats", help="Also show paraphrases and repeats of a rate.")
