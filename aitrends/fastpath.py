@@ -4,7 +4,8 @@
 ``--until``, ``--limit``, ``--format json|jsonl|table``, ``--json``), ``aitrends quote
 --person P`` (with ``--topic``, ``--limit``, ``--format``, ``--json``) and TAB completion of
 topic, person, source and fact-id values are answered from SQLite without importing pydantic,
-typer or PyYAML (rich only to draw a table), with exactly the output of the normal path.
+typer, PyYAML or rich (tables are drawn by :mod:`aitrends.tables`), with exactly the output
+of the normal path.
 
 Anything this module does not handle exactly returns None, and the normal path runs and gives
 the normal answer or error: another command or option, a spelling of an option it does not
@@ -199,7 +200,7 @@ def parse(args: Sequence[str]) -> Query | None:
     for key, value in values.items():
         setattr(query, key, value)
     if isinstance(query.limit, str):
-        if not (query.limit.isascii() and query.limit.isdigit()) or int(query.limit) < 1:
+        if not (query.limit.isascii() and query.limit.isdigit()):
             return None
         query.limit = int(query.limit)
     fmt = query.format.lower() if query.format.isascii() else ""
@@ -299,11 +300,11 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
         if hi:
             where.append("f.date_start <= ?")
             params.append(hi[1])
-    sql = f"SELECT {_COLUMNS[q.format]} FROM facts f JOIN fact_text c ON c.fact = f.id"
+    from_where = "FROM facts f JOIN fact_text c ON c.fact = f.id"
     if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY f.date_start IS NULL, f.date_start, f.id"
-    if q.limit is not None:
+        from_where += " WHERE " + " AND ".join(where)
+    sql = f"SELECT {_COLUMNS[q.format]} {from_where} ORDER BY f.date_start IS NULL, f.date_start, f.id"
+    if q.limit:  # 0 is no limit
         sql += f" LIMIT {int(q.limit)}"
     rows = con.execute(sql, params).fetchall()
     if not all(r["fast"] for r in rows):
@@ -381,7 +382,7 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
         if lines:
             _stdout("".join(lines))
     elif not rows:
-        from .render import safe_text
+        from .tables import safe_text
 
         text, width = safe_text(empty), 2000  # as the CLI's _err
         if len(text) > width:
@@ -396,101 +397,23 @@ def _stdout(text: str) -> None:
 
 
 def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
-    """The table the CLI draws, from the cells the index stored with the CLI's own columns.
+    """The table the CLI draws, from the cells the index stored with the CLI's own columns,
+    drawn by the same :func:`aitrends.tables.draw`."""
+    from .tables import draw, safe_text, terminal
 
-    Drawing a long table is most of the time a table command takes, so the text drawn is
-    kept (in the index, until it changes) under a key made of the cells, the title, the
-    column layout, rich's version and every property of the console that the drawing
-    depends on (size, colours, terminal or not, encoding...); the same table on the same
-    console is then written without drawing it again.
-    """
-    from rich.console import Console
-
-    console = Console(stderr=False, soft_wrap=False, highlight=False, emoji=False, markup=False)
-    specs = con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
-    key = _memo_key(console, specs, title, [r[q.command] for r in rows])
-    found = con.execute("SELECT text FROM render_memo WHERE key = ?", (key,)).fetchone()
-    if found is not None:
-        text = found[0]
-    else:
-        from operator import itemgetter
-
-        from .render import Column, safe_text, to_table
-
-        columns = [
-            Column(header, itemgetter(i), ratio=ratio, no_wrap=no_wrap)
-            for i, (header, ratio, no_wrap) in enumerate(json.loads(specs))
-        ]
-        records = [json.loads(r[q.command]) for r in rows]
-        table = to_table(records, columns, safe_text(title) if title is not None else None)
-        with console.capture() as captured:
-            console.print(table)
-        text = captured.get()
+    specs = json.loads(
+        con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
+    )
+    cells = [[safe_text(v) for v in json.loads(r[q.command])] for r in rows]
+    text = draw(
+        [header for header, _, _ in specs],
+        cells,
+        ratios=[ratio for _, ratio, _ in specs],
+        no_wrap=[no_wrap for _, _, no_wrap in specs],
+        title=safe_text(title) if title is not None else None,
+        **terminal(sys.stdout),
+    )
     sys.stdout.write(text)
-    if found is None:
-        _remember(con, key, text)
-    else:
-        _touch(con, key)
-
-
-MEMO_ENTRIES = 64
-"""Most tables kept drawn in an index."""
-
-
-def _memo_key(console: Any, specs: str, title: str | None, cells: Sequence[str]) -> str:
-    import hashlib
-
-    import rich
-    import rich.console
-
-    stats = [(os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in (rich.__file__, rich.console.__file__)]
-    properties = [
-        repr(console.options),
-        console.color_system,
-        console.is_terminal,
-        console.is_dumb_terminal,
-        console.is_jupyter,
-        console.legacy_windows,
-        console.no_color,
-        console.safe_box,
-        console.tab_size,
-        console.encoding,
-        sys.version,
-    ]
-    h = hashlib.sha256(json.dumps([stats, properties, specs, title], default=str).encode())
-    for c in cells:
-        h.update(b"\x00" + c.encode())
-    return h.hexdigest()
-
-
-def _remember(con: Any, key: str, text: str) -> None:
-    import sqlite3
-    import time
-
-    try:
-        con.execute("PRAGMA busy_timeout = 50")
-        con.execute("INSERT OR REPLACE INTO render_memo VALUES (?, ?, ?)", (key, text, time.time_ns()))
-        con.execute(
-            "DELETE FROM render_memo WHERE key NOT IN "
-            "(SELECT key FROM render_memo ORDER BY used_ns DESC LIMIT ?)",
-            (MEMO_ENTRIES,),
-        )
-    except sqlite3.Error:
-        pass  # a read-only or busy index: draw again next time
-
-
-def _touch(con: Any, key: str) -> None:
-    import sqlite3
-    import time
-
-    try:
-        con.execute("PRAGMA busy_timeout = 50")
-        con.execute("UPDATE render_memo SET used_ns = ? WHERE key = ?", (time.time_ns(), key))
-    except sqlite3.Error:
-        pass
-
-
-# ---------------------------------------------------------------- TAB completion
 
 
 def _completion_args(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:

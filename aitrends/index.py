@@ -272,11 +272,6 @@ CREATE TABLE fact_text (
     quote TEXT NOT NULL,
     fast INTEGER NOT NULL
 );
-CREATE TABLE render_memo (
-    key TEXT PRIMARY KEY,
-    text TEXT NOT NULL,
-    used_ns INTEGER NOT NULL
-);
 """
 
 EXPORT_SCHEMA = """
@@ -895,7 +890,6 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, checked_ns=? WHERE path=?",
             [(f.size, f.mtime_ns, f.ctime_ns, f.inode, now, f.path) for f, _ in state.touched],
         )
-        con.execute("DELETE FROM render_memo")
         stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
         meta = expected_meta(s) | {"valid": "1" if stats.valid else "0"}
         for name, cols in columns.items():

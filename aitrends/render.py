@@ -1,7 +1,8 @@
-"""Output formats: table (rich), json, jsonl, csv, yaml and markdown, from plain records.
+"""Output formats: table, json, jsonl, csv, yaml and markdown, from plain records.
 
 Text from data files is untrusted: in table and markdown output, control characters and escape
-sequences are made visible, and rich markup is never interpreted.
+sequences are made visible (tables are drawn by :mod:`aitrends.tables`, which interprets no
+markup).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from .tables import safe_text
 
 
 class Format(StrEnum):
@@ -36,34 +38,6 @@ class Column:
     get: Callable[[dict[str, Any]], Any]
     ratio: int | None = None
     no_wrap: bool = False
-
-
-# Unicode categories that a terminal does not show as text: controls (C0, DEL, C1: escape
-# sequences start with ESC or CSI), format characters (bidi overrides and isolates,
-# zero-width characters, invisible tag characters), line and paragraph separators, and
-# surrogates (which cannot even be encoded).
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-
-
-def _escape(ch: str) -> str:
-    cp = ord(ch)
-    if cp < 0x100:
-        return f"\\x{cp:02x}"
-    return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
-
-
-def safe_text(value: Any) -> str:
-    """A value as one printable line: newlines and tabs become spaces, and every character a
-    terminal would not show as text (escape sequences, bidi overrides, zero-width and other
-    invisible characters) is shown as an escape such as ``\\x1b`` or ``\\u202e``."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(safe_text(v) for v in value)
-    text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    if text.isprintable():  # the common case (unprintable also covers Zs, Co and Cn, kept below)
-        return text
-    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
 
 
 def to_json(records: Sequence[dict[str, Any]] | dict[str, Any]) -> str:
@@ -141,23 +115,34 @@ def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) ->
     return "\n".join(lines) + "\n"
 
 
-def to_table(records: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> Any:
-    """A rich Table of the readable columns (rendered by the CLI's console)."""
-    from rich.table import Table
-    from rich.text import Text
+def to_table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    **terminal: Any,
+) -> str:
+    """A boxed table of the readable columns; ``terminal`` is the width and styles of
+    :func:`aitrends.tables.terminal` (80 columns, unstyled, by default)."""
+    from .tables import draw
 
-    table = Table(title=title, show_lines=True, expand=False)
-    for c in columns:
-        table.add_column(c.header, ratio=c.ratio, no_wrap=c.no_wrap, overflow="fold")
-    for r in records:
-        table.add_row(*(Text(safe_text(c.get(r))) for c in columns))
-    return table
+    return draw(
+        [c.header for c in columns],
+        [[safe_text(c.get(r)) for c in columns] for r in records],
+        ratios=[c.ratio for c in columns],
+        no_wrap=[c.no_wrap for c in columns],
+        title=title,
+        **terminal,
+    )
 
 
 def render(
-    records: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[Column], title: str | None = None
-) -> Any:
-    """Text for every format but table, which returns a rich renderable."""
+    records: Sequence[dict[str, Any]],
+    fmt: Format,
+    columns: Sequence[Column],
+    title: str | None = None,
+    **terminal: Any,
+) -> str:
+    """The records as text in a format (``terminal``: see :func:`to_table`)."""
     if fmt is Format.json:
         return to_json(list(records))
     if fmt is Format.jsonl:
@@ -168,18 +153,22 @@ def render(
         return to_yaml(list(records))
     if fmt is Format.markdown:
         return to_markdown(records, columns)
-    return to_table(records, columns, title)
+    return to_table(records, columns, title, **terminal)
 
 
-def card(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> Any:
-    """A two-column key/value table for one record (``show``)."""
-    from rich.table import Table
-    from rich.text import Text
+def card(pairs: Sequence[tuple[str, Any]], title: str | None = None, **terminal: Any) -> str:
+    """A two-column key/value table for one record (``show``); empty values are left out."""
+    from .tables import draw
 
-    table = Table(title=title, show_header=False, show_lines=False, expand=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    for key, value in pairs:
-        if value not in (None, "", []):
-            table.add_row(Text(key), Text(safe_text(value)))
-    return table
+    rows = [[key, safe_text(value)] for key, value in pairs if value not in (None, "", [])]
+    return draw(
+        ["field", "value"],
+        rows,
+        ratios=[None, 1],
+        no_wrap=[True, False],
+        title=title,
+        show_header=False,
+        show_lines=False,
+        bold_first=True,
+        **terminal,
+    )

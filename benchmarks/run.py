@@ -9,8 +9,8 @@ maximum wall time, its ratio to the floor's median, the target of issue 8, and t
 resident memory of the process (from ``wait4``). Output is a Markdown table.
 
 The cache lives in a temporary directory (``AITRENDS_CACHE_DIR``); each case is run once
-before timing so that it measures a cold process with the index built. "first draw" cases
-empty the index's memo of drawn tables before each run. The synthetic knowledge bases come
+before timing so that it measures a cold process with the index built (nothing drawn is kept:
+every table is drawn anew by every run). The synthetic knowledge bases come
 from ``benchmarks/generate.py`` and are kept in ``--workdir`` between runs.
 """
 
@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -146,17 +145,6 @@ class Bench:
         return "\n".join(lines)
 
 
-def clear_memo(cache_dir: Path) -> Callable[[], None]:
-    def clear() -> None:
-        for db in cache_dir.glob("index-*.sqlite"):
-            con = sqlite3.connect(db)
-            con.execute("DELETE FROM render_memo")
-            con.commit()
-            con.close()
-
-    return clear
-
-
 def completion_env(words: str) -> dict[str, str]:
     return {
         "_AITRENDS_COMPLETE": "complete_bash",
@@ -172,9 +160,9 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     q_quote = ["quote", "--person", "Amodei"]
     b.case("bundled: json", q_json, target=3)
     b.case("bundled: table", q_table, target=4)
-    b.case("bundled: table, first draw", q_table, target=4, before=clear_memo(cache_dir))
     b.case("bundled: quote", q_quote, target=4)
-    b.case("bundled: quote, first draw", q_quote, target=4, before=clear_memo(cache_dir))
+    b.case("bundled: all claims, table (first 100 rows)", ["claims"])
+    b.case("bundled: all claims, table, every row", ["claims", "-n", "0"])
     for words in ("aitrends claims --topic inf", "aitrends claims --person Am", "aitrends show lee-"):
         b.case(f"bundled: TAB `{words.split(' ', 1)[1]}`", [], target=2.5, env=completion_env(words))
     b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
@@ -216,9 +204,9 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
     rss_target = 100 if facts >= 100_000 else None
     b.case(f"{label}: json", q_json, target=target, rss_target=rss_target)
     b.case(f"{label}: table", q_table, target=target, rss_target=rss_target)
-    b.case(f"{label}: table, first draw", q_table, target=target, before=clear_memo(cache_dir), runs=3)
     b.case(f"{label}: quote", q_quote, target=target, rss_target=rss_target)
-    b.case(f"{label}: quote, first draw", q_quote, target=target, before=clear_memo(cache_dir))
+    b.case(f"{label}: table, every row", [*q_table, "-n", "0"], runs=5)
+    b.case(f"{label}: quote, every row", [*q_quote, "-n", "0"])
     for words in (
         f"aitrends {' '.join(dd)} claims --topic inf",
         f"aitrends {' '.join(dd)} claims --person Am",

@@ -62,7 +62,8 @@ class TestFormats:
         assert len(lines) == count + 2
 
     @pytest.mark.parametrize(("args", "count"), LISTINGS)
-    def test_table(self, runner, args, count):
+    def test_table(self, runner, args, count, monkeypatch):
+        monkeypatch.setenv("COLUMNS", "250")  # wide enough that no id is wrapped
         out = flat(run(runner, *args).stdout)
         first = json.loads(run(runner, *args, "--json").stdout)[0]
         needle = first["excerpt"] if args[0] == "quote" else first["id"]
@@ -189,7 +190,7 @@ class TestErrors:
         assert result.stdout == ""
 
     @pytest.mark.parametrize(
-        "args", [["claims", "--limit", "0"], ["claims", "--format", "xml"], ["claims", "--nope"]]
+        "args", [["claims", "--limit", "-2"], ["claims", "--format", "xml"], ["claims", "--nope"]]
     )
     def test_usage_errors_exit_2(self, runner, args):
         result = run(runner, *args, ok=False)

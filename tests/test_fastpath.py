@@ -127,6 +127,10 @@ class TestSameAnswers:
             ["claims", "--since", "2024", "--until", "2024-06", "-n", "5"],
             ["claims", "-s", "nbd-etzioni-2023", "-f", "jsonl"],
             ["claims", "-k", "figure", "-t", "compute", "--json"],
+            ["claims"],
+            ["claims", "-n", "0"],
+            ["claims", "-k", "claim", "-n", "150"],
+            ["quote", "-p", "Amodei", "-n", "0"],
         ],
         ids=lambda a: " ".join(a),
     )
@@ -162,7 +166,7 @@ class TestFallsThrough:
             (["claims", "--since", "0000"], "year 0"),
             (["claims", "--since", "2024-5"], "one-digit month"),
             (["claims", "--since", "２０２４"], "digits other than ASCII"),
-            (["claims", "-n", "0"], "limit below 1"),
+            (["claims", "-n", "-1"], "negative limit"),
             (["claims", "-n", "1_0"], "a number click reads differently"),
             (["claims", "-tcost"], "attached short option"),
             (["claims", "--topic"], "missing value"),
@@ -245,17 +249,8 @@ class TestDailyFields:
                 assert got == {k: expected[k] for k in ("status", "as_of", "days_to_due")}, fact.id
 
 
-class TestMemo:
-    """A table drawn once is written again without drawing it, and only on the same console."""
-
-    def test_second_draw_is_the_same(self, runner, capsys):
-        args = [*FIX, "claims", "--topic", "cost"]
-        first = fast(capsys, args)
-        con = cache.open_fresh([str(FIXTURE_DATA)])
-        keys = {r[0] for r in con.execute("SELECT key FROM render_memo")}
-        second = fast(capsys, args)
-        assert first == second == normal(runner, args)
-        assert {r[0] for r in con.execute("SELECT key FROM render_memo")} == keys
+class TestTables:
+    """Tables are drawn for the console they are written to, as the normal path draws them."""
 
     def test_another_width_is_drawn_anew(self, runner, capsys, monkeypatch):
         args = [*FIX, "claims", "--topic", "cost"]

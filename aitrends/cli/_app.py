@@ -46,7 +46,15 @@ class State:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N results.")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        help="Show at most N results; 0 for all.",
+    ),
+]
 
 
 def _completer(kind: str) -> Callable[..., list[str]]:
@@ -105,10 +113,11 @@ def _stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
+def _terminal() -> dict[str, Any]:
+    """Width and styles for a table on standard output (see :func:`aitrends.tables.terminal`)."""
+    from ..tables import terminal
 
-    return Console(stderr=stderr, soft_wrap=False, highlight=False, emoji=False, markup=False)
+    return terminal(sys.stdout)
 
 
 def _err(message: str) -> None:
@@ -156,6 +165,7 @@ def _output(
     title: str | None = None,
     empty: str = "No results.",
 ) -> None:
+    """Print records in a format."""
     from ..render import render, safe_text
 
     if json_:
@@ -163,11 +173,10 @@ def _output(
     if not records and fmt is Format.table:
         _err(empty)
         return
-    out = render(records, fmt, columns, safe_text(title) if title is not None else None)
-    if isinstance(out, str):
-        _stdout(out) if out else None
-    else:
-        _console().print(out)
+    terminal = _terminal() if fmt is Format.table else {}
+    out = render(records, fmt, columns, safe_text(title) if title is not None else None, **terminal)
+    if out:
+        _stdout(out)
 
 
 def _date(value: str | None, option: str) -> str | None:

@@ -16,12 +16,12 @@ from ._app import (
     SourceOpt,
     TopicOpt,
     _completer,
-    _console,
     _date,
     _join,
     _kb,
     _output,
     _stdout,
+    _terminal,
     app,
     cli_errors,
 )
@@ -93,7 +93,7 @@ def claims(
         since=_date(since, "--since"),
         until=_date(until, "--until"),
         text=text,
-        limit=limit,
+        limit=limit or None,
     )
     _output([fact_record(kb, f) for f in facts], fmt, json_, FACT_COLUMNS, empty="No facts match.")
 
@@ -125,7 +125,7 @@ def quote(
 
     kb = _kb()
     who = kb.resolve("entities", person)
-    facts = kb.quotes(who, topic=topic)[:limit]
+    facts = kb.quotes(who, topic=topic)[: limit or None]
     _output(
         [fact_record(kb, f) for f in facts],
         fmt,
@@ -163,7 +163,7 @@ def show(
     if fmt is not Format.table:
         _output([rec], fmt, False, FACT_COLUMNS)
         return
-    _console().print(card(_fact_pairs(kb, rec), title=rec["id"]))
+    _stdout(card(_fact_pairs(kb, rec), title=rec["id"], **_terminal()))
 
 
 def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -15,27 +15,31 @@ from ._app import (
     MetricOpt,
     PersonOpt,
     TopicOpt,
-    _console,
     _err,
     _join,
     _kb,
     _output,
     _stdout,
+    _terminal,
     app,
     cli_errors,
 )
 
 
-def _highlighted(text: str, terms: list[str], width: int = 160) -> Any:
-    from rich.text import Text
-
+def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
+    """A snippet of ``text`` around ``terms``, the matches marked for the table to highlight."""
     from ..search import snippet
+    from ..tables import MARK_OFF, MARK_ON
 
     shown, spans = snippet(safe_text(text), terms, width)
-    out = Text(shown)
-    for a, b in spans:
-        out.stylize("bold reverse", a, b)
-    return out
+    out, at = [], 0
+    for a, b in sorted(spans):
+        if a < at:
+            continue
+        out += [shown[at:a], MARK_ON, shown[a:b], MARK_OFF]
+        at = b
+    out.append(shown[at:])
+    return "".join(out)
 
 
 @app.command()
@@ -78,7 +82,7 @@ def search(
             h for h in kb.search(query, lang=lang, require_all=False) if allowed is None or h.id in allowed
         ]
         partial = bool(hits)
-    hits = hits[:limit]
+    hits = hits[:limit] if limit else hits
     records = []
     for h in hits:
         r = fact_record(kb, kb.get(h.id))
@@ -99,21 +103,25 @@ def search(
     if not records:
         _err("No facts match.")
         return
-    from rich.table import Table
-    from rich.text import Text
+    from ..tables import draw
 
-    table = Table(show_lines=True, title=f"search: {safe_text(query)}")
-    table.add_column("id", ratio=2, overflow="fold")
-    table.add_column("score", no_wrap=True)
-    table.add_column("match", ratio=6, overflow="fold")
-    for r in records:
-        terms = r["matched"]
-        text = Text()
-        text.append_text(_highlighted(r["statement"], terms))
-        text.append("\n")
-        text.append_text(_highlighted(r["excerpt"], terms))
-        table.add_row(Text(r["id"]), Text(f"{r['score']:.1f}"), text)
-    _console().print(table)
+    rows = [
+        [
+            r["id"],
+            f"{r['score']:.1f}",
+            _highlighted(r["statement"], r["matched"]) + "\n" + _highlighted(r["excerpt"], r["matched"]),
+        ]
+        for r in records
+    ]
+    table = draw(
+        ["id", "score", "match"],
+        rows,
+        ratios=[2, None, 6],
+        no_wrap=[False, True, False],
+        title=f"search: {safe_text(query)}",
+        **_terminal(),
+    )
+    _stdout(table)
 
 
 RELATED_COLUMNS = [
@@ -142,7 +150,7 @@ def related(
 
     kb = _kb()
     rows = []
-    for r in find(kb, fact_id, limit=limit):
+    for r in find(kb, fact_id, limit=limit or None):
         rec = fact_record(kb, r.fact)
         rec["relevance"] = r.score
         rec["reasons"] = r.reasons
@@ -235,20 +243,22 @@ def _emitted(rec: dict[str, Any], fmt: Format, json_: bool, name_field: str) -> 
 def _profile_card(
     title: str, pairs: list[tuple[str, Any]], facts: list[dict[str, Any]], heading: str
 ) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
     from ..render import card
+    from ..tables import draw
 
-    console = _console()
-    console.print(card(pairs, title=title))
+    terminal = _terminal()
+    _stdout(card(pairs, title=title, **terminal))
     if facts:
-        table = Table(title=heading, show_lines=False)
-        for name in ("id", "kind", "date", "statement"):
-            table.add_column(name, overflow="fold", ratio=4 if name == "statement" else None)
-        for f in facts:
-            table.add_row(*(Text(safe_text(f[k] or "?")) for k in ("id", "kind", "date", "statement")))
-        console.print(table)
+        names = ("id", "kind", "date", "statement")
+        table = draw(
+            list(names),
+            [[safe_text(f[k] or "?") for k in names] for f in facts],
+            ratios=[None, None, None, 4],
+            title=heading,
+            show_lines=False,
+            **terminal,
+        )
+        _stdout(table)
 
 
 @app.command()

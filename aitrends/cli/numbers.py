@@ -40,7 +40,7 @@ FORECAST_COLUMNS = [
         ratio=1,
     ),
     Column("status", lambda r: r["status"], no_wrap=True),
-    Column("when", lambda r: r["due"], ratio=1),
+    Column("when", lambda r: r["due"]),
     Column("statement", lambda r: r["statement"], ratio=4),
 ]
 
@@ -87,14 +87,19 @@ def forecasts(
         horizon_before=_date(horizon_before, "--horizon-before"),
         horizon_after=_date(horizon_after, "--horizon-after"),
         due_within=due_within,
-    )[:limit]
+    )[: limit or None]
     records = []
     for f in found:
         r = fact_record(kb, f, as_of=day)
         r["due"] = describe_due(r["days_to_due"], r["status"])
         records.append(r)
     _output(
-        records, fmt, json_, FORECAST_COLUMNS, title=f"Forecasts as of {day}", empty="No forecasts match."
+        records,
+        fmt,
+        json_,
+        FORECAST_COLUMNS,
+        title=f"Forecasts as of {day}",
+        empty="No forecasts match.",
     )
 
 

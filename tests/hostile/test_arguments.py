@@ -59,12 +59,7 @@ class TestCommandLine:
             (
                 ["claims", "--limit", "-1"],
                 "claims",
-                "Invalid value for '--limit' / '-n': -1 is not in the range x>=1.",
-            ),
-            (
-                ["claims", "--limit", "0"],
-                "claims",
-                "Invalid value for '--limit' / '-n': 0 is not in the range x>=1.",
+                "Invalid value for '--limit' / '-n': -1 is not in the range x>=0.",
             ),
             (
                 ["claims", "--limit", "ten"],

@@ -1,0 +1,204 @@
+"""Drawing tables (aitrends.tables): widths, wrapping, layout, boxes, styles, and the row cap."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from aitrends.cli import app
+from aitrends.tables import MARK_OFF, MARK_ON, draw, layout, terminal, text_width, wrap
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+# words of ASCII, Chinese, and both, with the punctuation of either language
+WORD = st.one_of(
+    st.text(alphabet="abcdefghij-0123456789%.,", min_size=1, max_size=30),
+    st.text(alphabet="推理成本每年下降十倍。，、的", min_size=1, max_size=30),
+    st.text(alphabet="ab1推理。,", min_size=1, max_size=30),
+)
+TEXT = st.lists(WORD, max_size=12).map(" ".join)
+
+
+class TestWidth:
+    def test_ascii_chinese_and_combining(self):
+        assert text_width("cost") == 4
+        assert text_width("推理成本") == 8
+        assert text_width("10倍") == 4
+        assert text_width("e\u0301") == 1  # e and a combining acute accent
+        assert text_width("ＡＩ") == 4  # fullwidth letters
+
+    def test_highlight_marks_take_no_room(self):
+        assert text_width(f"a{MARK_ON}bc{MARK_OFF}d") == 4
+
+
+class TestWrap:
+    @settings(max_examples=300, deadline=None)
+    @given(TEXT, st.integers(min_value=1, max_value=40))
+    def test_lines_fit_and_lose_nothing(self, text, width):
+        lines = wrap(text, width)
+        assert all(w == text_width(line) for line, w in lines)
+        assert all(w <= width or width == 1 for _, w in lines)
+        assert "".join(line for line, _ in lines).replace(" ", "") == text.replace(" ", "")
+
+    def test_english_words_stay_whole(self):
+        lines = [line for line, _ in wrap("the cost of inference falls tenfold a year", 12)]
+        assert lines == ["the cost of", "inference", "falls", "tenfold a", "year"]
+
+    def test_chinese_fills_its_lines(self):
+        lines = wrap("如果你有更好的推理方法即使只有", 10)
+        assert [w for _, w in lines] == [10, 10, 10]
+
+    def test_closing_punctuation_does_not_start_a_line(self):
+        lines = [line for line, _ in wrap("推理成本每年下降。", 8)]
+        assert lines == ["推理成", "本每年", "下降。"] or not any(line.startswith("。") for line in lines)
+        assert not any(line.startswith(("。", "，")) for line, _ in wrap("推理成本，每年下降十倍。成本", 8))
+
+    def test_a_long_id_breaks_after_a_hyphen(self):
+        assert [line for line, _ in wrap("kai-fu-lee-inference-cost", 12)] == [
+            "kai-fu-lee-",
+            "inference-",
+            "cost",
+        ]
+
+    def test_paragraphs(self):
+        assert [line for line, _ in wrap("one two\nthree", 20)] == ["one two", "three"]
+
+
+class TestLayout:
+    def test_natural_widths_when_they_fit(self):
+        assert layout([5, 10, 7], [None, 2, 1], [False] * 3, 40) == [5, 10, 7]
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.integers(1, 200), st.sampled_from([None, 1, 2, 4]), st.booleans()),
+            min_size=1,
+            max_size=8,
+        ),
+        st.integers(20, 200),
+    )
+    def test_fits_when_it_can(self, columns, available):
+        natural = [c[0] for c in columns]
+        widths = layout(natural, [c[1] for c in columns], [c[2] for c in columns], available)
+        assert all(1 <= w <= nw for w, nw in zip(widths, natural, strict=True))
+        if available >= len(columns):
+            assert sum(widths) <= available
+
+    def test_columns_that_do_not_wrap_keep_their_width(self):
+        widths = layout([10, 8, 200], [None, None, 5], [True, True, False], 60)
+        assert widths[:2] == [10, 8] and widths[2] == 42
+
+    def test_ratios_share_what_is_left(self):
+        assert layout([100, 100], [1, 3], [False, False], 80) == [20, 60]
+
+    def test_a_column_without_a_ratio_keeps_its_width_if_it_can(self):
+        assert layout([20, 300], [None, 4], [False, False], 60) == [20, 40]
+
+
+class TestDraw:
+    ROWS = [
+        [
+            "undated",
+            "如果你有更好的推理方法,即使只有10%的改进,也能产生很大的影响。",
+            "A better method of inference",
+        ],
+        ["2024-01-05", "推理成本每年下降十倍", "Inference cost falls tenfold a year"],
+    ]
+
+    @pytest.mark.parametrize("width", [30, 50, 80, 120])
+    def test_every_line_as_wide_as_the_table(self, width):
+        text = draw(
+            ["date", "said", "English"],
+            self.ROWS,
+            ratios=[None, 4, 4],
+            no_wrap=[True, False, False],
+            width=width,
+        )
+        lines = text.splitlines()
+        assert len({text_width(line) for line in lines}) == 1
+        assert text_width(lines[0]) <= width
+        assert lines[0].startswith("┏") and lines[-1].startswith("└")
+        assert sum(line.startswith("┡") for line in lines) == 1
+        assert sum(line.startswith("├") for line in lines) == len(self.ROWS) - 1
+
+    def test_title_is_centred(self):
+        text = draw(["a"], [["x" * 20]], title="T")
+        title, top = text.splitlines()[:2]
+        assert title.strip() == "T" and abs(len(title) - 1 - (len(top) - len(title))) <= 1
+
+    def test_ascii_box(self):
+        text = draw(["a", "b"], [["1", "2"]], unicode=False)
+        assert text.isascii() and text.splitlines()[2].startswith("+=")
+
+    def test_no_header_no_lines(self):
+        text = draw(["k", "v"], [["a", "1"], ["b", "2"]], show_header=False, show_lines=False)
+        assert [line[0] for line in text.splitlines()] == ["┌", "│", "│", "└"]
+
+    def test_styles_only_when_asked(self):
+        plain = draw(["head"], [[f"x {MARK_ON}hit{MARK_OFF} y"]], title="T")
+        styled = draw(["head"], [[f"x {MARK_ON}hit{MARK_OFF} y"]], title="T", styled=True)
+        assert "\x1b" not in plain and MARK_ON not in plain and "x hit y" in plain
+        assert "\x1b[1mhead\x1b[0m" in styled and "\x1b[7mhit\x1b[0m" in styled and "\x1b[3mT" in styled
+        assert ANSI.sub("", styled) == plain
+
+    def test_a_highlight_across_lines_is_closed_on_each(self):
+        text = draw(["m"], [[f"{MARK_ON}one two three four{MARK_OFF}"]], width=12, styled=True)
+        for line in text.splitlines()[3:-1]:
+            if "\x1b[7m" in line:
+                assert line.rindex("\x1b[0m") > line.rindex("\x1b[7m")
+
+
+class TestTerminal:
+    class Stream(io.StringIO):
+        def __init__(self, tty: bool, encoding: str = "utf-8"):
+            super().__init__()
+            self._tty, self._encoding = tty, encoding
+
+        def isatty(self) -> bool:
+            return self._tty
+
+        @property
+        def encoding(self) -> str:
+            return self._encoding
+
+    def test_a_pipe(self):
+        assert terminal(self.Stream(False), {}) == {"width": 80, "styled": False, "unicode": True}
+
+    def test_columns_and_styles(self):
+        t = terminal(self.Stream(True), {"COLUMNS": "132", "TERM": "xterm"})
+        assert t["width"] == 132 and t["styled"]
+        assert not terminal(self.Stream(True), {"COLUMNS": "100", "NO_COLOR": "1"})["styled"]
+        assert not terminal(self.Stream(True), {"COLUMNS": "100", "TERM": "dumb"})["styled"]
+        assert terminal(self.Stream(False), {"COLUMNS": "abc"})["width"] == 80
+
+    def test_an_encoding_without_box_characters(self):
+        assert terminal(self.Stream(False, "ascii"), {})["unicode"] is False
+        assert terminal(self.Stream(False, "UTF-8"), {})["unicode"] is True
+
+
+class TestLimitZero:
+    """``-n 0`` shows every result; a table shows every result anyway."""
+
+    def run(self, *args):
+        result = CliRunner().invoke(app, ["--no-cache", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    def test_every_fact_in_a_table(self):
+        total = len(json.loads(self.run("claims", "--json")))
+        assert total > 100
+        for args in (["claims"], ["claims", "-n", "0"]):
+            assert self.run(*args).count("\n├") == total - 1
+        assert self.run("claims", "-n", "7").count("\n├") == 6
+
+    def test_zero_in_json_and_search(self):
+        every = json.loads(self.run("claims", "--json"))
+        assert json.loads(self.run("claims", "-n", "0", "--json")) == every
+        assert len(json.loads(self.run("search", "cost", "--json"))) == 20
+        assert len(json.loads(self.run("search", "cost", "-n", "0", "--json"))) > 20
