@@ -11,7 +11,8 @@ for the command line's fast path, which answers common queries without pydantic.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing's: the fast path imports this package and not typing
 
 __version__ = "0.1.0"
 
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'aitrends' has no attribute {name!r}")

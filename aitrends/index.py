@@ -268,10 +268,18 @@ CREATE TABLE pending (
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
-    claims TEXT NOT NULL,
-    quote TEXT NOT NULL,
     fast INTEGER NOT NULL
 );
+CREATE TABLE fact_cells (
+    id TEXT PRIMARY KEY REFERENCES facts(id),
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    date_start TEXT,
+    date_end TEXT,
+    fast INTEGER NOT NULL,
+    claims TEXT NOT NULL,
+    quote TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 EXPORT_SCHEMA = """
@@ -291,6 +299,7 @@ _FACT_TABLES = (
     "fact_about",
     "fact_links",
     "fact_text",
+    "fact_cells",
 )
 CHUNK = 20_000
 """Facts checked at a time in one process."""
@@ -327,11 +336,14 @@ def _cells(record: dict[str, Any], columns: Sequence[Any]) -> list[str]:
     return [safe_text(c.get(record)) for c in columns]
 
 
-def _fact_text(kb: KnowledgeBase, f: m.FactBase, rec: dict[str, Any]) -> tuple[Any, ...]:
+def _fact_text(
+    kb: KnowledgeBase, f: m.FactBase, rec: dict[str, Any], said: Any
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """What the fast path prints for a fact: its record as indented JSON (an item of a list,
-    with :data:`DAILY` fields as placeholders), its table cells, and whether it
-    may print it at all: its record and cells must not change with the day except in the
-    fields it fills in."""
+    with :data:`DAILY` fields as placeholders) in ``fact_text``; its table cells, with the
+    fields a table is filtered and sorted by, in ``fact_cells`` (a narrow table, so that a
+    table of thousands of facts reads few pages); and in both whether it may print it at all:
+    its record and cells must not change with the day except in the fields it fills in."""
     columns = table_columns()
     cells = {name: _cells(rec, cols) for name, cols in columns.items()}
     fast, shown = True, rec
@@ -341,13 +353,20 @@ def _fact_text(kb: KnowledgeBase, f: m.FactBase, rec: dict[str, Any]) -> tuple[A
         fast = daily <= DAILY and all(_cells(early, c) == _cells(late, c) for c in columns.values())
         shown = {k: (PLACEHOLDER + k if k in DAILY else v) for k, v in rec.items()}
     pretty = "  " + json.dumps(shown, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-    return (
+    return (f.id, pretty, int(fast)), (
         f.id,
-        pretty,
-        _dumps(cells["claims"]),
-        _dumps(cells["quote"]),
+        f.kind.value,
+        f.source,
+        said.start.isoformat() if said else None,
+        said.end.isoformat() if said else None,
         int(fast),
+        CELL_SEPARATOR.join(cells["claims"]),
+        CELL_SEPARATOR.join(cells["quote"]),
     )
+
+
+CELL_SEPARATOR = "\x1f"
+"""Between a row's table cells in ``fact_cells`` (safe text never holds a control character)."""
 
 
 PLACEHOLDER = "\x00"
@@ -403,7 +422,8 @@ def _fact_rows(
         "fact_links": [(f.id, i, x.rel.value, x.fact, x.note) for i, x in enumerate(f.links)],
     }
     if cache:
-        out["fact_text"] = [_fact_text(kb, f, rec)]
+        text, cells = _fact_text(kb, f, rec, said)
+        out["fact_text"], out["fact_cells"] = [text], [cells]
     return out
 
 
@@ -974,7 +994,7 @@ def _reindex(
 
     con.execute("SAVEPOINT derived")
     for table in _FACT_TABLES:
-        column = "id" if table == "facts" else "fact"
+        column = "id" if table in ("facts", "fact_cells") else "fact"
         con.executemany(
             f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in sorted(merge_ids | where.keys())]
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .tables import safe_text
+from .tables import safe_text as safe_text  # re-exported: safe_text lives with the tables
 
 
 class Format(StrEnum):

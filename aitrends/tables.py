@@ -15,6 +15,7 @@ holds) mark highlighted text, drawn reversed on a terminal.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 
 TYPE_CHECKING = False
@@ -116,8 +117,12 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
     width = max(width, 1)
     out: list[tuple[str, int]] = []
     for paragraph in text.split("\n"):
-        if paragraph.isascii() and len(paragraph) <= width and MARK_ON not in paragraph:
-            out.append((paragraph.strip(), len(paragraph.strip())))
+        if paragraph.isascii() and MARK_ON not in paragraph:
+            if len(paragraph) <= width:
+                paragraph = paragraph.strip()
+                out.append((paragraph, len(paragraph)))
+            else:
+                _wrap_ascii(paragraph, width, out)
             continue
         cur, used = "", 0
         for word in paragraph.split():
@@ -135,15 +140,10 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                     cur, used = word, w
                     continue
                 cur, used = "", 0
-            if w == len(word):  # no wide characters: break after a hyphen where there is one
+            if word.isascii():
                 if cur:
                     out.append((cur, used))
-                while len(word) > width:
-                    cut = word.rfind("-", 0, width) + 1
-                    cut = cut if cut > width // 2 else width
-                    out.append((word[:cut], cut))
-                    word = word[cut:]
-                cur, used = word, len(word)
+                cur, used = _fold_ascii(word, width, out)
                 continue
             if cur:
                 cur, used = cur + " ", used + 1
@@ -166,6 +166,55 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                 used += cw
         out.append((cur, used))
     return out
+
+
+_lines: dict[int, re.Pattern[str]] = {}
+
+
+def _line(width: int) -> re.Pattern[str]:
+    """The longest run of whole words, joined by single spaces, that fits ``width``."""
+    line = _lines.get(width)
+    if line is None:
+        line = _lines[width] = re.compile(f"(.{{1,{width}}})(?: |$)")
+    return line
+
+
+def _wrap_ascii(paragraph: str, width: int, out: list[tuple[str, int]]) -> None:
+    """:func:`wrap` of a paragraph of ASCII text longer than ``width``, onto ``out``."""
+    words = paragraph.split()
+    if not words:
+        out.append(("", 0))
+        return
+    if max(map(len, words)) <= width:
+        # every word fits a line: the longest run of whole words that fits, line after line
+        out.extend((t, len(t)) for t in _line(width).findall(" ".join(words)))
+        return
+    cur, used = "", 0
+    for word in words:
+        w = len(word)
+        if used and used + 1 + w <= width:
+            cur += " " + word
+            used += 1 + w
+        elif w <= width:
+            if used:
+                out.append((cur, used))
+            cur, used = word, w
+        else:
+            if used:
+                out.append((cur, used))
+            cur, used = _fold_ascii(word, width, out)
+    out.append((cur, used))
+
+
+def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str, int]:
+    """Lines of an ASCII word longer than ``width`` onto ``out``, broken after a hyphen where
+    there is one in the second half of the line; the rest of the word and its width."""
+    while len(word) > width:
+        cut = word.rfind("-", 0, width) + 1
+        cut = cut if cut > width // 2 else width
+        out.append((word[:cut], cut))
+        word = word[cut:]
+    return word, len(word)
 
 
 MIN_WIDTH = 12
@@ -247,42 +296,74 @@ def draw(
     no_wrap = no_wrap or [False] * n
     box = _UNICODE if unicode else _ASCII
     natural = [text_width(h) if show_header else 1 for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            w = (
-                len(cell)
-                if cell.isascii() and "\n" not in cell and MARK_ON not in cell
-                else max(text_width(p) for p in cell.split("\n"))
-            )
-            if w > natural[i]:
-                natural[i] = w
-    natural = [max(w, 1) for w in natural]
+    for i in range(n):
+        column = [row[i] for row in rows]
+        every = "".join(column)
+        if every.isascii() and "\n" not in every and MARK_ON not in every:
+            widest = max(map(len, column), default=0)
+        else:
+            widest = max((text_width(p) for c in column for p in c.split("\n")), default=0)
+        natural[i] = max(natural[i], widest, 1)
     minimum = [max(MIN_WIDTH, text_width(h)) if show_header else MIN_WIDTH for h in headers]
     widths = layout(natural, ratios, no_wrap, max(width - 3 * n - 1, n), minimum)
+    # a wide character needs two columns, even on a terminal too narrow for the table
+    widths = [max(w, 2) if nw >= 2 else w for w, nw in zip(widths, natural, strict=True)]
 
     def rule(chars: str) -> str:
-        left, fill, between, right = chars
+        left, fill, between, right = tuple(chars)
         return left + between.join(fill * (w + 2) for w in widths) + right + "\n"
 
-    def body(cells: Sequence[str], edge: str, style: str | None) -> list[str]:
-        left, between, right = edge
+    def cells(column: Sequence[str], w: int, on: str | None) -> list[list[str]]:
+        """Each cell of a column as its lines, padded to ``w`` columns (styled with ``on``)."""
+        out = []
+        line = _line(w)
+        for cell in column:
+            plain = cell.isascii() and "\n" not in cell and MARK_ON not in cell
+            if plain and not on:  # the common cases, as wrap() has them, padded with ljust
+                if len(cell) <= w:
+                    out.append([cell.strip().ljust(w)])
+                    continue
+                words = cell.split()
+                if words and max(map(len, words)) <= w:
+                    out.append([t.ljust(w) for t in line.findall(" ".join(words))])
+                    continue
+            if plain and len(cell) <= w:
+                lines = [(cell.strip(), len(cell.strip()))]
+            else:
+                lines = _marked(wrap(cell, w), styled) if MARK_ON in cell else wrap(cell, w)
+            if on:
+                out.append([f"{on}{t}{_RESET}{' ' * (w - tw)}" if t else " " * w for t, tw in lines])
+            else:  # padded to w columns: a wide character takes two but counts one in len
+                out.append([t.ljust(w - tw + len(t)) for t, tw in lines])
+        return out
+
+    def body(rows: Sequence[Sequence[str]], edge: str, style: str | None, lines: bool) -> list[str]:
+        left, between, right = tuple(edge)
+        start, sep, end = f"{left} ", f" {between} ", f" {right}\n"
         columns = [
-            _marked(wrap(c, w), styled) if MARK_ON in c else wrap(c, w)
-            for c, w in zip(cells, widths, strict=True)
+            cells(
+                [row[i] for row in rows],
+                w,
+                (style or (_BOLD if bold_first and i == 0 else None)) if styled else None,
+            )
+            for i, w in enumerate(widths)
         ]
-        height = max(len(c) for c in columns)
-        lines = []
-        for k in range(height):
-            parts = []
-            for i, (col, w) in enumerate(zip(columns, widths, strict=True)):
-                text, tw = col[k] if k < len(col) else ("", 0)
-                pad = " " * (w - tw) if tw < w else ""
-                cell_style = style or (_BOLD if bold_first and i == 0 else None)
-                if styled and cell_style and text:
-                    text = cell_style + text + _RESET
-                parts.append(f" {text}{pad} ")
-            lines.append(left + between.join(parts) + right + "\n")
-        return lines
+        blank = [" " * w for w in widths]
+        separator = rule(box["rule"])
+        out = []
+        for k, parts in enumerate(zip(*columns, strict=True)):
+            if k and lines:
+                out.append(separator)
+            height = max(map(len, parts))
+            if height == 1:
+                out.append(start + sep.join([p[0] for p in parts]) + end)
+                continue
+            padded = [
+                p if len(p) == height else p + [b] * (height - len(p))
+                for p, b in zip(parts, blank, strict=True)
+            ]
+            out += [start + sep.join(line) + end for line in zip(*padded, strict=True)]
+        return out
 
     total_width = sum(widths) + 3 * n + 1
     out = []
@@ -292,15 +373,12 @@ def draw(
             out.append(line + "\n")
     if show_header:
         out.append(rule(box["top_head"]))
-        out += body(headers, box["head"], _BOLD)
+        out += body([headers], box["head"], _BOLD, False)
         out.append(rule(box["head_rule"] if rows else box["bottom"]))
     else:
         out.append(rule(box["top"]))
-    for k, row in enumerate(rows):
-        if k and show_lines:
-            out.append(rule(box["rule"]))
-        out += body(row, box["row"], None)
     if rows:
+        out += body(rows, box["row"], None, show_lines)
         out.append(rule(box["bottom"]))
     return "".join(out)
 

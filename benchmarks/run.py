@@ -161,8 +161,7 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     b.case("bundled: json", q_json, target=3)
     b.case("bundled: table", q_table, target=4)
     b.case("bundled: quote", q_quote, target=4)
-    b.case("bundled: all claims, table (first 100 rows)", ["claims"])
-    b.case("bundled: all claims, table, every row", ["claims", "-n", "0"])
+    b.case("bundled: every fact, table", ["claims"])
     for words in ("aitrends claims --topic inf", "aitrends claims --person Am", "aitrends show lee-"):
         b.case(f"bundled: TAB `{words.split(' ', 1)[1]}`", [], target=2.5, env=completion_env(words))
     b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
@@ -205,8 +204,6 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
     b.case(f"{label}: json", q_json, target=target, rss_target=rss_target)
     b.case(f"{label}: table", q_table, target=target, rss_target=rss_target)
     b.case(f"{label}: quote", q_quote, target=target, rss_target=rss_target)
-    b.case(f"{label}: table, every row", [*q_table, "-n", "0"], runs=5)
-    b.case(f"{label}: quote, every row", [*q_quote, "-n", "0"])
     for words in (
         f"aitrends {' '.join(dd)} claims --topic inf",
         f"aitrends {' '.join(dd)} claims --person Am",

@@ -176,11 +176,16 @@ class TestContent:
         con = open_index(FIXTURE_DATA)
         for fact in kb.all_facts:
             rec = fact_record(kb, fact)
-            claims, quote = con.execute(
-                "SELECT claims, quote FROM fact_text WHERE fact = ?", (fact.id,)
+            kind, source, start, end, claims, quote = con.execute(
+                "SELECT kind, source, date_start, date_end, claims, quote FROM fact_cells WHERE id = ?",
+                (fact.id,),
             ).fetchone()
-            assert json.loads(claims) == [safe_text(c.get(rec)) for c in FACT_COLUMNS]
-            assert json.loads(quote) == [safe_text(c.get(rec)) for c in QUOTE_COLUMNS]
+            assert claims.split("\x1f") == [safe_text(c.get(rec)) for c in FACT_COLUMNS]
+            assert quote.split("\x1f") == [safe_text(c.get(rec)) for c in QUOTE_COLUMNS]
+            # the columns a table is filtered and sorted by are those of facts
+            assert (kind, source, start, end) == con.execute(
+                "SELECT kind, source, date_start, date_end FROM facts WHERE id = ?", (fact.id,)
+            ).fetchone()
 
 
 class TestFreshness:

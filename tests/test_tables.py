@@ -127,6 +127,18 @@ class TestDraw:
         assert sum(line.startswith("┡") for line in lines) == 1
         assert sum(line.startswith("├") for line in lines) == len(self.ROWS) - 1
 
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.lists(TEXT, min_size=3, max_size=3), min_size=1, max_size=5),
+        st.integers(min_value=10, max_value=120),
+    )
+    def test_any_cells_any_width(self, rows, width):
+        text = draw(["a", "b", "c"], rows, ratios=[1, None, 3], no_wrap=[False, True, False], width=width)
+        lines = text.splitlines()
+        assert len({text_width(line) for line in lines}) == 1
+        drawn = sorted("".join(c for c in text if c not in " \n┏┓┗┛┃━┳┻╋┡┩╇│─┌┐└┘├┤┼┬┴"))
+        assert drawn == sorted("abc" + "".join("".join(row) for row in rows).replace(" ", ""))
+
     def test_title_is_centred(self):
         text = draw(["a"], [["x" * 20]], title="T")
         title, top = text.splitlines()[:2]
