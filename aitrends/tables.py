@@ -5,7 +5,7 @@ fast path (:mod:`aitrends.fastpath`), which imports this module instead of rich:
 the standard library and draws a few hundred rows in a few milliseconds, where rich took
 tens of milliseconds for a hundred rows and seconds for thousands.
 
-Cells are plain text, already made safe to print (:func:`aitrends.render.safe_text`): a
+Cells are plain text, already made safe to print (:func:`safe_text`): a
 newline starts a new paragraph in a cell; every other character is drawn as it is, two
 columns wide if it is East Asian Wide or Fullwidth, and zero if it is a combining mark. The
 characters :data:`MARK_ON` and :data:`MARK_OFF` (control characters, which safe text never

@@ -177,7 +177,7 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
         )
     size = sum(p.stat().st_size for p in data.rglob("*.yaml"))
     files = len(list((data / "facts").iterdir()))
-    label = f"{facts // 1000}k"
+    label = f"{facts // 1000}k" if facts >= 1000 and facts % 1000 == 0 else f"{facts:,} facts"
     say(f"{label}: {files} files, {size / 1e6:.0f} MB of YAML")
     dd = ["--no-bundled", "--data-dir", str(data)]
     q_json = [*dd, "claims", "--topic", "inference-cost", "--format", "json"]
@@ -335,12 +335,22 @@ def main(argv: list[str] | None = None) -> int:
         args.bundled, args.typer, args.slow = True, True, True
         args.sizes = args.sizes or [100_000]
     # bytecode as an installed package has it
-    package = subprocess.run(
-        [sys.executable, "-c", "import os, aitrends; print(os.path.dirname(aitrends.__file__))"],
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, aitrends, pydantic, typer, yaml; print(os.path.dirname(aitrends.__file__))",
+        ],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.strip()
+    )
+    if found.returncode != 0:
+        sys.stderr.write(
+            f"Error: aitrends and its dependencies are not installed for {sys.executable}. From a clone:\n"
+            "  python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/python benchmarks/run.py --all\n"
+        )
+        return 2
+    package = found.stdout.strip()
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         cache_dir = Path(tmp) / "cache"
