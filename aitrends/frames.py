@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import models as m
@@ -376,7 +376,7 @@ def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
 
 def to_pandas(
     kb: KnowledgeBase,
-    kind: str | m.FactKind | list[str | m.FactKind] | None = None,
+    kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None,
     *,
     as_of: dt.date | str | None = None,
     **filters: Any,

@@ -146,11 +146,16 @@ def _short_tag(tag: str | None) -> str:
     return shorten(str(tag))
 
 
+def _line(event: yaml.Event) -> int:
+    """The line an event starts on (1-based; 0 if PyYAML did not say)."""
+    return event.start_mark.line + 1 if event.start_mark else 0
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)
-    line = event.start_mark.line + 1
+        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    line = _line(event)
     if tag not in _STANDARD_TAGS:
         raise YamlError(f"tag '{_short_tag(event.tag or tag)}' is not allowed", line)
     kind = tag.rsplit(":", 1)[1]
@@ -165,7 +170,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return None
     if kind == "int" and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
         return int(value)  # the common case, without PyYAML's constructor (octal 017 is not it)
-    node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    marks: Any = (event.start_mark, event.end_mark)  # the C parser's marks are its own type
+    node = ScalarNode(tag, value, marks[0], marks[1], event.style)
     construct = {
         "bool": _constructor.construct_yaml_bool,
         "int": _constructor.construct_yaml_int,
@@ -178,7 +184,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         # only the date's reason tells the user something ("day is out of range for month")
         reason = f": {_one_line(str(e))}" if kind == "timestamp" and str(e) else ""
         raise YamlError(f"cannot read '{shorten(value)}' as {kind}{reason}", line) from None
-    if kind == "float" and not math.isfinite(result):
+    if isinstance(result, float) and not math.isfinite(result):
         raise YamlError(f"'{shorten(value)}' is not a finite number", line)
     return result
 
@@ -186,7 +192,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 def _key(event: yaml.ScalarEvent) -> str:
     """A mapping key: its text as written (``1``, ``yes`` and ``null`` are the strings
     they look like), after checking its tag."""
-    line = event.start_mark.line + 1
+    line = _line(event)
     if event.tag not in (None, "!", "tag:yaml.org,2002:str") and event.tag not in _STANDARD_TAGS:
         raise YamlError(f"tag '{_short_tag(event.tag)}' is not allowed", line)
     if event.value == "<<" and event.implicit[0]:
@@ -238,7 +244,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = event.start_mark.line + 1 if event.start_mark else 0
+            line = _line(event)
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError("aliases (*name) are not allowed in data files", line)
             if isinstance(event, yaml.DocumentStartEvent):
@@ -262,6 +268,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
                     attach(_scalar(event), line)
                 continue
             # the start of a mapping or a sequence
+            assert isinstance(event, yaml.CollectionStartEvent)
             if in_key:
                 raise YamlError("a mapping key must be a plain value", line)
             is_map = isinstance(event, yaml.MappingStartEvent)
@@ -276,13 +283,13 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
             stack.append([container, attach(container, line), no_key, {}])
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        if line and _indented_with_tab(text, line):
-            raise YamlError("tab used for indentation; YAML needs spaces", line) from None
-        raise YamlError(f"invalid YAML: {_one_line(e.problem or e.context)}", line) from None
+        at = mark.line + 1 if mark else None
+        if at and _indented_with_tab(text, at):
+            raise YamlError("tab used for indentation; YAML needs spaces", at) from None
+        raise YamlError(f"invalid YAML: {_one_line(e.problem or e.context)}", at) from None
     except yaml.reader.ReaderError as e:  # normally caught by check_characters first
-        line = line_at(text, e.position) if isinstance(e.position, int) else None
-        raise YamlError(f"invalid YAML: {_one_line(e.reason)}", line) from None
+        at = line_at(text, e.position) if isinstance(e.position, int) else None
+        raise YamlError(f"invalid YAML: {_one_line(e.reason)}", at) from None
     except yaml.YAMLError as e:
         raise YamlError(f"invalid YAML: {_one_line(str(e))}") from None
     return doc
