@@ -147,25 +147,40 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                 continue
             if cur:
                 cur, used = cur + " ", used + 1
-            for ch in word:
-                cw = char_width(ch)
-                if used + cw > width and used:
+            # East Asian text breaks between characters, but not inside a run of ASCII
+            # ("10%", "GPT-4") unless the run is longer than the line
+            for unit in _UNITS.findall(word):
+                uw = len(unit) if unit.isascii() else text_width(unit)
+                if used + uw > width and used:
                     carry = ""
                     if (
-                        ch in _NO_LINE_START
+                        unit[0] in _NO_LINE_START
                         and len(cur) > 1
                         and " " not in cur[-2:]
-                        and char_width(cur[-1]) + cw <= width
+                        and not cur[-1].isascii()  # not the end of a run such as "10%"
+                        and char_width(cur[-1]) + uw <= width
                     ):
                         carry, cur = cur[-1], cur[:-1]  # closing punctuation keeps a character
                         used -= char_width(carry)
                     kept = cur.rstrip(" ")
                     out.append((kept, used - (len(cur) - len(kept))))
                     cur, used = carry, text_width(carry)
-                cur += ch
-                used += cw
+                if uw <= width or len(unit) == 1:
+                    cur += unit
+                    used += uw
+                    continue
+                for ch in unit:  # an ASCII run longer than a line
+                    if used + 1 > width and used:
+                        out.append((cur, used))
+                        cur, used = "", 0
+                    cur += ch
+                    used += 1
         out.append((cur, used))
     return out
+
+
+_UNITS = re.compile(r"[!-~]+|.", re.DOTALL)
+"""What East Asian text is broken between: a run of printable ASCII, or one character."""
 
 
 _lines: dict[int, re.Pattern[str]] = {}

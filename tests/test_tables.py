@@ -59,6 +59,12 @@ class TestWrap:
         assert lines == ["推理成", "本每年", "下降。"] or not any(line.startswith("。") for line in lines)
         assert not any(line.startswith(("。", "，")) for line, _ in wrap("推理成本，每年下降十倍。成本", 8))
 
+    def test_numbers_in_chinese_stay_whole(self):
+        for width in range(6, 16):  # from the widest run, GPT-4
+            lines = [line for line, _ in wrap("即使只有10%、20%或30%的改进,GPT-4也能产生", width)]
+            for run in ("10%", "20%", "30%", "GPT-4"):
+                assert any(run in line for line in lines), (width, lines)
+
     def test_a_long_id_breaks_after_a_hyphen(self):
         assert [line for line, _ in wrap("kai-fu-lee-inference-cost", 12)] == [
             "kai-fu-lee-",
