@@ -108,7 +108,10 @@ def fact_card(fact: m.FactBase, kb: KnowledgeBase | None = None) -> HTML:
             "said by",
             _e(_names(fact.speaker, kb)) + ("" if fact.attribution.value == "direct" else " (reported)"),
         ),
-        ("cited from", _e(_names([c.by for c in fact.cited], kb))),
+        (
+            "cited from",
+            _e(", ".join(c.name(kb) if kb is not None else c.by or m.UNNAMED for c in fact.cited)),
+        ),
         ("about", _e(_names(fact.about, kb))),
         ("source", _e(source)),
         ("date", _e(said) if said else ("unknown" if fact.said == "unknown" else "")),

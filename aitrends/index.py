@@ -200,7 +200,7 @@ CREATE INDEX fact_speakers_entity ON fact_speakers(entity, fact);
 CREATE TABLE fact_cited (
     fact TEXT NOT NULL REFERENCES facts(id),
     position INTEGER NOT NULL,
-    entity TEXT NOT NULL REFERENCES entities(id),
+    entity TEXT REFERENCES entities(id),
     work TEXT,
     date TEXT,
     url TEXT,

@@ -336,12 +336,9 @@ class KnowledgeBase:
         if self._text_index is None:
             index = TextIndex()
             for fact in self._by_kind["facts"].values():
-                names = [self.name_of(e) for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]]
-                names += [
-                    n
-                    for e in [*fact.speaker, *(c.by for c in fact.cited), *fact.about]
-                    for n in _zh_names(self, e)
-                ]
+                who = [*fact.speaker, *(c.by for c in fact.cited if c.by is not None), *fact.about]
+                names = [self.name_of(e) for e in who]
+                names += [n for e in who for n in _zh_names(self, e)]
                 index.add(fact.id, fact_fields(fact, names))
             self._text_index = index
         return self._text_index

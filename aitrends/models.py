@@ -453,17 +453,33 @@ class Attribution(StrEnum):
     indirect = "indirect"
 
 
-class Cited(Model):
-    """Where a relayed figure or claim originally comes from."""
+UNNAMED = "unnamed"
+"""How a cited origin the article does not name is shown (``cited: [{work: ...}]``)."""
 
-    by: Slug
-    """Person or organization it comes from."""
+
+class Cited(Model):
+    """Where a relayed figure or claim originally comes from: a named person or organization,
+    or, with ``by`` left out, the unnamed others an article attributes it to ("some say...")."""
+
+    by: Slug | None = None
+    """Person or organization it comes from; left out when the article does not name it."""
     work: str | None = None
-    """The report, paper or survey, as the article names it."""
+    """The report, paper or survey, as the article names it; for an unnamed origin, how the
+    article refers to it (e.g. 也有观点认为, "some hold the view")."""
     date: PartialDate | None = None
     """When the origin published it, as the article states."""
     url: str | None = None
     """Link, only when the article gives one."""
+
+    @model_validator(mode="after")
+    def _named_or_described(self) -> Cited:
+        if self.by is None and not self.work:
+            raise ValueError("a cited origin needs 'by' (who) or, when the article names no one, 'work'")
+        return self
+
+    def name(self, kb: Any) -> str:
+        """The origin's name in ``kb``, or :data:`UNNAMED`."""
+        return str(kb.name_of(self.by)) if self.by is not None else UNNAMED
 
 
 def _cited_list(value: Any) -> Any:

@@ -66,7 +66,7 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
         if link.fact in facts:
             add(facts[link.fact], 10, f"this fact {link.rel.value.replace('-', ' ')} it")
     family = _metric_family(kb, fact.metric) if fact.metric else set()
-    origins = {c.by for c in fact.cited}
+    origins = {c.by for c in fact.cited if c.by is not None}
     topics = set(fact.topics)
     q = fact.quantity
     for other in kb.all_facts:
@@ -84,7 +84,7 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
                 f"{'same' if same else 'related'} metric '{kb.name_of(other.metric or '')}' in {where}",
             )
         if origins and origins.intersection(c.by for c in other.cited):
-            shared = sorted(origins.intersection(c.by for c in other.cited))
+            shared = sorted(origins.intersection(c.by for c in other.cited if c.by is not None))
             add(other, 4, "cites the same origin: " + ", ".join(kb.name_of(x) for x in shared))
         oq = other.quantity
         if q is not None and oq is not None and q.value is not None and oq.value is not None:
@@ -246,7 +246,7 @@ def source_profile(kb: KnowledgeBase, source_id: str) -> dict[str, Any]:
     rec["speakers"] = [{"id": s, "name": kb.name_of(s), "facts": n} for s, n in speakers.most_common()]
     topics = Counter(t for f in facts for t in f.topics)
     rec["topics"] = [{"id": t, "label": kb.name_of(t), "facts": n} for t, n in topics.most_common()]
-    rec["cited"] = sorted({kb.name_of(c.by) for f in facts for c in f.cited})
+    rec["cited"] = sorted({c.name(kb) for f in facts for c in f.cited})
     rec["fact_list"] = [_brief(kb, f) for f in facts]
     return rec
 

@@ -9,6 +9,7 @@ import pytest
 
 import aitrends
 from aitrends.loader import bundled_data_dir, resolve_data_dirs
+from aitrends.records import fact_record
 from aitrends.yamlio import YamlError, parse
 
 from .conftest import FIXTURE_DATA
@@ -101,6 +102,30 @@ class TestErrors:
         assert problems(data_copy) == [
             f"{rel(f)}:5: facts[0].speaker[0]: unknown person or organization 'jane-ro' (did you mean 'jane-roe'?)"
         ]
+
+    def test_a_cited_origin_is_named_or_described(self, data_copy):
+        f = data_copy / "facts" / "beta-column.yaml"
+        text = f.read_text(encoding="utf-8")
+        f.write_text(
+            text.replace("    speaker: jane-roe\n", "    speaker: jane-roe\n    cited: [{}]\n", 1),
+            encoding="utf-8",
+        )
+        assert problems(data_copy) == [
+            f"{rel(f)}:6: facts[0].cited[0]: a cited origin needs 'by' (who) or, when the article names "
+            "no one, 'work'"
+        ]
+        # an unnamed origin, described as the article describes it, is valid and shown as unnamed
+        f.write_text(
+            text.replace(
+                "    speaker: jane-roe\n", "    speaker: jane-roe\n    cited: [{work: some say}]\n", 1
+            ),
+            encoding="utf-8",
+        )
+        kb = aitrends.load(data_copy, bundled=False)
+        fact = kb.get("roe-compute-doubles-6-months")
+        assert fact.cited[0].by is None and fact.cited[0].name(kb) == "unnamed"
+        rec = fact_record(kb, fact)
+        assert rec["cited_names"] == ["unnamed"] and rec["cited"][0]["work"] == "some say"
 
     def test_duplicate_id_across_files(self, data_copy):
         f = write(
