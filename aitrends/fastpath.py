@@ -411,7 +411,7 @@ def _stdout(text: str) -> None:
 def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
     """The table the CLI draws, from the cells the index stored with the CLI's own columns,
     drawn by the same :func:`aitrends.tables.draw`."""
-    from .tables import draw, safe_text, terminal
+    from .tables import draw, safe_text, show, terminal
 
     specs = json.loads(
         con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
@@ -425,7 +425,7 @@ def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
         title=safe_text(title) if title is not None else None,
         **terminal(sys.stdout),
     )
-    sys.stdout.write(text)
+    show(text, sys.stdout)
 
 
 def _completion_args(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:

@@ -438,3 +438,67 @@ def terminal(stream: TextIO, environ: Mapping[str, str] | None = None) -> dict[s
         "styled": tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb",
         "unicode": encoding.startswith("utf"),
     }
+
+
+def show(text: str, stream: TextIO, environ: Mapping[str, str] | None = None) -> None:
+    """Write a table to ``stream``, through a pager when ``stream`` is a terminal and the
+    table is taller than it (as git does): ``$AITRENDS_PAGER``, else ``$PAGER``, else
+    ``less`` (with ``LESS=FRX`` unless ``$LESS`` is set: quit if the text fits, keep colours,
+    leave the text on the screen). A pager of ``cat`` or an empty ``$AITRENDS_PAGER`` turns
+    paging off; a pager that cannot start means the text is written as it is."""
+    env = os.environ if environ is None else environ
+    command = _pager(text, stream, env)
+    if command is None or not _page(text, command, stream, env):
+        stream.write(text)
+
+
+def _pager(text: str, stream: TextIO, env: Mapping[str, str]) -> list[str] | None:
+    """The pager to run for ``text`` on ``stream``, or None to write it directly."""
+    try:
+        if not stream.isatty():
+            return None
+        height = os.get_terminal_size(stream.fileno()).lines
+    except (AttributeError, ValueError, OSError):
+        return None
+    if text.count("\n") < height:
+        return None
+    choice = env.get("AITRENDS_PAGER", env.get("PAGER", "less"))
+    import shlex
+
+    try:
+        words = shlex.split(choice)
+    except ValueError:
+        return None
+    return None if not words or words == ["cat"] else words
+
+
+def _page(text: str, command: list[str], stream: TextIO, env: Mapping[str, str]) -> bool:
+    """Run the pager on ``text``; False if it could not be started."""
+    import signal
+    import subprocess
+
+    stream.flush()
+    pager_env = {**env, "LESS": env.get("LESS", "FRX")}
+    try:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            env=pager_env,
+            encoding=getattr(stream, "encoding", None) or "utf-8",
+            errors="replace",
+        )
+    except OSError:
+        return False
+    # Ctrl-C belongs to the pager (less uses it to stop a search), not to us
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(text)
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the pager was quit before it read everything
+        proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return True

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from aitrends.cli import app
-from aitrends.tables import MARK_OFF, MARK_ON, draw, layout, terminal, text_width, wrap
+from aitrends.tables import MARK_OFF, MARK_ON, draw, layout, show, terminal, text_width, wrap
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -220,3 +222,70 @@ class TestLimitZero:
         assert json.loads(self.run("claims", "-n", "0", "--json")) == every
         assert len(json.loads(self.run("search", "cost", "--json"))) == 20
         assert len(json.loads(self.run("search", "cost", "-n", "0", "--json"))) > 20
+
+
+class TestPager:
+    """A table taller than the terminal goes through a pager; nothing else does."""
+
+    @pytest.fixture
+    def tty(self):
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 10, 80, 0, 0))  # 10 lines
+        stream = open(slave, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        yield stream
+        stream.close()
+        os.close(master)
+
+    @pytest.fixture
+    def pager(self, tmp_path):
+        """A pager that saves what it is given (and the $LESS it ran with)."""
+        out = tmp_path / "paged.txt"
+        script = tmp_path / "pager.py"
+        script.write_text(
+            "import os, sys\n"
+            f"open({str(out)!r}, 'w', encoding='utf-8').write(os.environ.get('LESS', '') + '|' + sys.stdin.read())\n",
+            encoding="utf-8",
+        )
+        return f"{sys.executable} {script}", out
+
+    TALL = "".join(f"line {i}\n" for i in range(30))
+
+    def test_a_tall_table_on_a_terminal_is_paged(self, tty, pager):
+        command, out = pager
+        show(self.TALL, tty, {"PAGER": command})
+        assert out.read_text(encoding="utf-8") == "FRX|" + self.TALL
+
+    def test_aitrends_pager_wins_and_less_is_kept(self, tty, pager):
+        command, out = pager
+        show(self.TALL, tty, {"AITRENDS_PAGER": command, "PAGER": "false", "LESS": "R"})
+        assert out.read_text(encoding="utf-8") == "R|" + self.TALL
+
+    @pytest.mark.parametrize(
+        "env", [{"PAGER": "cat"}, {"AITRENDS_PAGER": "", "PAGER": "less"}, {"PAGER": "no-such-pager-here"}]
+    )
+    def test_paging_off_or_impossible_writes_directly(self, env, tty, tmp_path):
+        out = tmp_path / "direct.txt"
+        with open(out, "w", encoding="utf-8") as plain:
+            tty_write = tty.write
+            tty.write = plain.write  # what the terminal would receive
+            try:
+                show(self.TALL, tty, env)
+            finally:
+                tty.write = tty_write
+        assert out.read_text(encoding="utf-8") == self.TALL
+
+    def test_a_pager_that_cannot_start_writes_directly(self, tty, tmp_path):
+        from aitrends.tables import _page
+
+        assert _page(self.TALL, [str(tmp_path / "missing")], tty, {}) is False
+
+    def test_short_text_or_a_pipe_is_not_paged(self, tty, pager):
+        command, out = pager
+        show("short\n", tty, {"PAGER": command})
+        show(self.TALL, io.StringIO(), {"PAGER": command})
+        assert not out.exists()

@@ -113,6 +113,13 @@ def _stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _show(text: str) -> None:
+    """Write a table to standard output, through a pager if it is taller than the terminal."""
+    from ..tables import show
+
+    show(text if text.endswith("\n") else text + "\n", sys.stdout)
+
+
 def _terminal() -> dict[str, Any]:
     """Width and styles for a table on standard output (see :func:`aitrends.tables.terminal`)."""
     from ..tables import terminal
@@ -176,7 +183,7 @@ def _output(
     terminal = _terminal() if fmt is Format.table else {}
     out = render(records, fmt, columns, safe_text(title) if title is not None else None, **terminal)
     if out:
-        _stdout(out)
+        _show(out) if terminal else _stdout(out)
 
 
 def _date(value: str | None, option: str) -> str | None:

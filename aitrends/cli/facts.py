@@ -20,6 +20,7 @@ from ._app import (
     _join,
     _kb,
     _output,
+    _show,
     _stdout,
     _terminal,
     app,
@@ -163,7 +164,7 @@ def show(
     if fmt is not Format.table:
         _output([rec], fmt, False, FACT_COLUMNS)
         return
-    _stdout(card(_fact_pairs(kb, rec), title=rec["id"], **_terminal()))
+    _show(card(_fact_pairs(kb, rec), title=rec["id"], **_terminal()))
 
 
 def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -19,6 +19,7 @@ from ._app import (
     _join,
     _kb,
     _output,
+    _show,
     _stdout,
     _terminal,
     app,
@@ -121,7 +122,7 @@ def search(
         title=f"search: {safe_text(query)}",
         **_terminal(),
     )
-    _stdout(table)
+    _show(table)
 
 
 RELATED_COLUMNS = [
@@ -247,10 +248,10 @@ def _profile_card(
     from ..tables import draw
 
     terminal = _terminal()
-    _stdout(card(pairs, title=title, **terminal))
+    text = card(pairs, title=title, **terminal)
     if facts:
         names = ("id", "kind", "date", "statement")
-        table = draw(
+        text += draw(
             list(names),
             [[safe_text(f[k] or "?") for k in names] for f in facts],
             ratios=[None, None, None, 4],
@@ -258,7 +259,7 @@ def _profile_card(
             show_lines=False,
             **terminal,
         )
-        _stdout(table)
+    _show(text)
 
 
 @app.command()
