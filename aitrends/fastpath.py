@@ -364,7 +364,8 @@ def _daily(row: Any, today: Any) -> dict[str, Any]:
 
 
 CELL_SEPARATOR = "\x1f"
-"""Between a row's table cells in the index (as :data:`aitrends.index.CELL_SEPARATOR`)."""
+"""Between a row's table cells in ``fact_cells`` (safe text never holds a control
+character); :mod:`aitrends.index` writes them with it."""
 PLACEHOLDER = "\x00"
 """Prefix of a daily field's placeholder in the stored JSON (as :data:`aitrends.index.PLACEHOLDER`)."""
 

@@ -60,6 +60,7 @@ from .cache import (
     scan,
 )
 from .errors import DataError
+from .fastpath import CELL_SEPARATOR
 from .kb import KnowledgeBase, _names
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
 from .records import fact_record
@@ -363,10 +364,6 @@ def _fact_text(
         CELL_SEPARATOR.join(cells["claims"]),
         CELL_SEPARATOR.join(cells["quote"]),
     )
-
-
-CELL_SEPARATOR = "\x1f"
-"""Between a row's table cells in ``fact_cells`` (safe text never holds a control character)."""
 
 
 PLACEHOLDER = "\x00"

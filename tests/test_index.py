@@ -20,13 +20,7 @@ from aitrends.records import fact_record
 from .conftest import FIXTURE_DATA
 
 DERIVED = (
-    "facts",
-    "fact_topics",
-    "fact_speakers",
-    "fact_cited",
-    "fact_about",
-    "fact_links",
-    "fact_text",
+    *index._FACT_TABLES,  # every per-fact table, fact_cells included
     "entities",
     "people",
     "organizations",

@@ -182,8 +182,10 @@ def _output(
         return
     terminal = _terminal() if fmt is Format.table else {}
     out = render(records, fmt, columns, safe_text(title) if title is not None else None, **terminal)
-    if out:
-        _show(out) if terminal else _stdout(out)
+    if out and terminal:
+        _show(out)
+    elif out:
+        _stdout(out)
 
 
 def _date(value: str | None, option: str) -> str | None:
