@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import clock
 from .atomic import ExistsError, atomic_path
 from .frames import (
     FACT_COLUMNS,
@@ -121,7 +122,7 @@ def write_jsonl(kb: KnowledgeBase, path: Path, *, force: bool = False, as_of: dt
     :func:`aitrends.records.fact_record` (fields, names, date, normalised rate, forecast status)."""
     from .records import fact_record
 
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     with _text_file(Path(path), force=force, newline="\n") as fh:
         for fact in kb.all_facts:
             fh.write(json.dumps(fact_record(kb, fact, as_of=day), ensure_ascii=False) + "\n")

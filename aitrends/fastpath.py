@@ -49,6 +49,7 @@ _COMMON = {
     "--format": ("format", True, False),
     "-f": ("format", True, False),
     "--json": ("json", False, False),
+    "--as-of": ("as_of", True, False),
 }
 COMMANDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     "claims": {
@@ -159,6 +160,7 @@ class Query:
         self.limit: int | str | None = None
         self.format = "table"
         self.json = False
+        self.as_of: str | None = None
 
 
 def parse(args: Sequence[str]) -> Query | None:
@@ -213,6 +215,8 @@ def parse(args: Sequence[str]) -> Query | None:
     if fmt not in FORMATS or any(k not in KINDS for k in query.kind):
         return None
     query.format = "json" if query.json else fmt
+    if query.as_of is not None and _interval(query.as_of) is None:
+        return None  # the normal path reports the bad date
     return query
 
 
@@ -237,7 +241,7 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
         if found is None:
             return None
         rows, title, empty = found
-        _write(con, query, rows, title, empty)
+        _write(con, query, rows, title, empty, _today(query, env))
     finally:
         con.close()
     return 0
@@ -370,10 +374,20 @@ PLACEHOLDER = "\x00"
 """Prefix of a daily field's placeholder in the stored JSON (as :data:`aitrends.index.PLACEHOLDER`)."""
 
 
-def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str) -> None:
+def _today(q: Query, env: Mapping[str, str]) -> Any:
+    """The day of ``--as-of`` (the last day of a month or year, as the CLI reads it), else
+    :func:`aitrends.clock.today`."""
     import datetime as dt
 
-    today = dt.date.today()
+    from .clock import today
+
+    if q.as_of is None:
+        return today(env)
+    first, last = _interval(q.as_of) or ("", "")
+    return dt.date.fromisoformat(first if len(q.as_of.strip()) == 10 else last)
+
+
+def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
     if q.format == "json":
         items = []
         for row in rows:

@@ -6,6 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from . import models as m
 from .dates import PartialDate
 
@@ -82,7 +83,7 @@ def status(kb: KnowledgeBase, fact: m.Forecast, as_of: dt.date) -> Status:
 
 def forecast_record(kb: KnowledgeBase, fact: m.Forecast, *, as_of: dt.date | None = None) -> dict[str, Any]:
     """Deadline, status and resolution of a forecast, for records and tables."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     interval = horizon_interval(fact.horizon, kb.said(fact))
     start, end = interval if interval is not None else (None, None)
     res = kb.resolutions.get(fact.id)
@@ -152,7 +153,7 @@ def _end(kb: KnowledgeBase, fact: m.Forecast) -> dt.date | None:
 
 def _as_date(value: dt.date | str | None) -> dt.date:
     if value is None:
-        return dt.date.today()
+        return clock.today()
     if isinstance(value, dt.date):
         return value
     d = PartialDate.parse(value)

@@ -16,6 +16,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from . import models as m
 from .dates import PartialDate
 from .errors import AitrendsError
@@ -284,7 +285,7 @@ def fact_rows(
     kb: KnowledgeBase, facts: list[m.FactBase] | None = None, *, as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """Rows of :data:`FACT_COLUMNS` for ``facts`` (default: every fact, by id)."""
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     return [fact_row(kb, f, as_of=day) for f in (kb.all_facts if facts is None else facts)]
 
 

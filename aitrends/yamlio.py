@@ -20,10 +20,11 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+_Loader: Any
 try:  # the C parser is about ten times faster
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 Path = tuple[str | int, ...]
 
@@ -59,11 +60,15 @@ class YamlError(ValueError):
     callers can say how to raise it.
     """
 
-    def __init__(self, message: str, line: int | None = None, limit: str | None = None) -> None:
+    def __init__(
+        self, message: str, line: int | None = None, limit: str | None = None, *, syntax: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.limit = limit
+        self.syntax = syntax
+        """Raised by PyYAML's parser (not by one of our own checks)."""
 
 
 @dataclass
@@ -209,6 +214,24 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
     ``max_values`` values. Mapping keys are always strings, as written.
     """
     check_characters(text)
+    try:
+        return _parse(text, _Loader, max_depth, max_values)
+    except YamlError as e:
+        if not e.syntax or _Loader is yaml.SafeLoader:
+            raise
+        # libyaml has limits of its own (a nesting depth of its choosing, which differs
+        # between releases) that it can reach before ours, and then its message has no hint.
+        # PyYAML's pure-Python parser has none: if it stops at one of our limits first,
+        # that is the error to report, whatever libyaml's release and wording.
+        try:
+            _parse(text, yaml.SafeLoader, max_depth, max_values)
+        except YamlError as again:
+            if again.limit is not None:
+                raise again from None
+        raise
+
+
+def _parse(text: str, loader: Any, max_depth: int, max_values: int) -> Document:
     doc = Document(None)
     # Each frame: [container, path, pending key or no_key, {key: line}]
     stack: list[list[Any]] = []
@@ -243,7 +266,7 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
         doc.lines[(*frame[1], key)] = line
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             line = _line(event)
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError("aliases (*name) are not allowed in data files", line)
@@ -285,13 +308,13 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES
         mark = e.problem_mark or e.context_mark
         at = mark.line + 1 if mark else None
         if at and _indented_with_tab(text, at):
-            raise YamlError("tab used for indentation; YAML needs spaces", at) from None
-        raise YamlError(f"invalid YAML: {_one_line(e.problem or e.context)}", at) from None
+            raise YamlError("tab used for indentation; YAML needs spaces", at, syntax=True) from None
+        raise YamlError(f"invalid YAML: {_one_line(e.problem or e.context)}", at, syntax=True) from None
     except yaml.reader.ReaderError as e:  # normally caught by check_characters first
         at = line_at(text, e.position) if isinstance(e.position, int) else None
-        raise YamlError(f"invalid YAML: {_one_line(e.reason)}", at) from None
+        raise YamlError(f"invalid YAML: {_one_line(e.reason)}", at, syntax=True) from None
     except yaml.YAMLError as e:
-        raise YamlError(f"invalid YAML: {_one_line(str(e))}") from None
+        raise YamlError(f"invalid YAML: {_one_line(str(e))}", syntax=True) from None
     return doc
 
 

@@ -11,6 +11,9 @@ import shlex
 import cog  # type: ignore[import-not-found]
 
 WIDTH = "100"
+TODAY = "2026-11-23"
+"""The day the examples are judged on ($AITRENDS_TODAY), so that the docs never change with the
+date they are regenerated or checked on: forecast status and days to due are as of this day."""
 
 
 def show(command: str, *, lines: int | None = None, stderr: bool = False) -> None:
@@ -21,7 +24,7 @@ def show(command: str, *, lines: int | None = None, stderr: bool = False) -> Non
 
     args = shlex.split(command)
     assert args[0] == "aitrends"
-    env = {"COLUMNS": WIDTH, "TERM": "dumb", "NO_COLOR": "1", "AITRENDS_NO_CACHE": "1"}
+    env = {"COLUMNS": WIDTH, "TERM": "dumb", "NO_COLOR": "1", "AITRENDS_NO_CACHE": "1", "AITRENDS_TODAY": TODAY}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

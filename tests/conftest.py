@@ -15,6 +15,8 @@ FIXTURE_DATA = FIXTURES / "data"
 FIXTURE_ARTICLES = FIXTURES / "articles"
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
+TODAY = "2026-11-23"
+"""The day every test runs on ($AITRENDS_TODAY); CI also runs the suite under a shifted clock."""
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +33,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
     monkeypatch.delenv("AITRENDS_NO_BUNDLED", raising=False)
     monkeypatch.delenv("AITRENDS_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
+    # Every "today" in a test is this day (aitrends.clock), whatever the machine's clock says.
+    monkeypatch.setenv("AITRENDS_TODAY", TODAY)
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ def test_a_generated_base_is_valid_and_realistic(generated: Path) -> None:
     assert kb.facts(topic="inference-cost")  # the benchmark's query finds something
 
 
+@pytest.mark.slow
 def test_the_runner_reports_every_case(generated: Path) -> None:
     result = subprocess.run(
         [

@@ -55,7 +55,11 @@ def test_readme_opens_with_the_two_commands():
     assert code[0].endswith("aitrends claims --topic inference-cost")
     assert code[1].endswith(".venv/bin/python -m pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert '.venv/bin/python -m pip install --quiet -e ".[test]"' in ci and ".venv/bin/python -m pytest" in ci
+    assert (
+        "--require-hashes -r requirements/test.txt" in code[1]
+        and "--require-hashes -r requirements/test.txt" in ci
+    )
+    assert ".venv/bin/python -m pytest" in ci
 
 
 def test_changelog_has_unreleased_section():

@@ -20,6 +20,8 @@ from ..errors import AitrendsError, DataError, ExitCode, UsageError
 from ..render import Column, Format
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ..kb import KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,6 +57,22 @@ LimitOpt = Annotated[
         help="Show at most N results; 0 for all.",
     ),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge forecast status on this date (default: $AITRENDS_TODAY, else today).",
+    ),
+]
+
+
+def _day(as_of: str | None) -> dt.date:
+    """The day of ``--as-of`` (the end of a month or year given as 2024-05 or 2024), else
+    :func:`aitrends.clock.today`."""
+    from ..forecasts import _as_date
+
+    return _as_date(_date(as_of, "--as-of"))
 
 
 def _completer(kind: str) -> Callable[..., list[str]]:

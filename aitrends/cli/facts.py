@@ -9,6 +9,7 @@ import typer
 from ..errors import UsageError
 from ..render import Column, Format
 from ._app import (
+    AsOfOpt,
     FormatOpt,
     JsonOpt,
     LimitOpt,
@@ -17,6 +18,7 @@ from ._app import (
     TopicOpt,
     _completer,
     _date,
+    _day,
     _join,
     _kb,
     _output,
@@ -67,6 +69,7 @@ def claims(
     until: Annotated[str | None, typer.Option(help="Said on or before this date.")] = None,
     text: Annotated[list[str] | None, typer.Option("--text", help="Words that must all appear.")] = None,
     limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -84,6 +87,7 @@ def claims(
         if k not in FactKind._value2member_map_:
             raise UsageError(f"--kind: '{k}' is not one of claim, forecast, quote, figure")
         kinds.append(FactKind(k))
+    day = _day(as_of)
     kb = _kb()
     facts = kb.facts(
         topic=topic,
@@ -96,7 +100,7 @@ def claims(
         text=text,
         limit=limit or None,
     )
-    _output([fact_record(kb, f) for f in facts], fmt, json_, FACT_COLUMNS, empty="No facts match.")
+    _output([fact_record(kb, f, as_of=day) for f in facts], fmt, json_, FACT_COLUMNS, empty="No facts match.")
 
 
 @app.command()
@@ -113,6 +117,7 @@ def quote(
     ],
     topic: TopicOpt = None,
     limit: LimitOpt = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -124,11 +129,12 @@ def quote(
     """
     from ..records import fact_record
 
+    day = _day(as_of)
     kb = _kb()
     who = kb.resolve("entities", person)
     facts = kb.quotes(who, topic=topic)[: limit or None]
     _output(
-        [fact_record(kb, f) for f in facts],
+        [fact_record(kb, f, as_of=day) for f in facts],
         fmt,
         json_,
         QUOTE_COLUMNS,
@@ -143,6 +149,7 @@ def show(
     fact_id: Annotated[
         str, typer.Argument(metavar="ID", help="Fact id.", autocompletion=_completer("facts"))
     ],
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -153,8 +160,9 @@ def show(
     from ..records import fact_record
     from ..render import card, to_json, to_yaml
 
+    day = _day(as_of)
     kb = _kb()
-    rec = fact_record(kb, kb.get(fact_id))
+    rec = fact_record(kb, kb.get(fact_id), as_of=day)
     if json_ or fmt is Format.json:
         _stdout(to_json(rec))
         return

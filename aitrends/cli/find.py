@@ -9,12 +9,14 @@ import typer
 from ..errors import UsageError
 from ..render import Column, Format, safe_text
 from ._app import (
+    AsOfOpt,
     FormatOpt,
     JsonOpt,
     LimitOpt,
     MetricOpt,
     PersonOpt,
     TopicOpt,
+    _day,
     _err,
     _join,
     _kb,
@@ -56,6 +58,7 @@ def search(
         str | None, typer.Option("--lang", help="Search only Chinese (zh) or English (en) text.")
     ] = None,
     limit: LimitOpt = 20,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -72,6 +75,7 @@ def search(
     query = " ".join(words)
     if not query.strip():
         raise UsageError("search: give at least one word")
+    day = _day(as_of)
     kb = _kb()
     allowed = (
         {f.id for f in kb.facts(topic=topic, person=person, kind=kind)} if (topic or person or kind) else None
@@ -86,7 +90,7 @@ def search(
     hits = hits[:limit] if limit else hits
     records = []
     for h in hits:
-        r = fact_record(kb, kb.get(h.id))
+        r = fact_record(kb, kb.get(h.id), as_of=day)
         r["score"] = h.score
         r["matched"] = h.matched
         r["matched_fields"] = h.fields
@@ -138,6 +142,7 @@ RELATED_COLUMNS = [
 def related(
     fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id.")],
     limit: LimitOpt = 20,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -149,10 +154,11 @@ def related(
     from ..records import fact_record
     from ..relate import related as find
 
+    day = _day(as_of)
     kb = _kb()
     rows = []
     for r in find(kb, fact_id, limit=limit or None):
-        rec = fact_record(kb, r.fact)
+        rec = fact_record(kb, r.fact, as_of=day)
         rec["relevance"] = r.score
         rec["reasons"] = r.reasons
         rows.append(rec)

@@ -9,7 +9,7 @@ import typer
 
 from ..cite import CiteFormat
 from ..export import ExportFormat
-from ._app import _date, _err, _kb, _stdout, app, cli_errors
+from ._app import AsOfOpt, _day, _err, _kb, _stdout, app, cli_errors
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 
@@ -20,9 +20,7 @@ def export(
     path: Annotated[Path, typer.Argument(help="Output file (a directory for --to csv).", metavar="PATH")],
     to: Annotated[ExportFormat, typer.Option("--to", help="Format to write.", case_sensitive=False)],
     force: ForceOpt = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge forecast status on this date (default: today).")
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Export the knowledge base: SQLite (with full-text search), CSV tables, JSON Lines or Parquet.
 
@@ -34,10 +32,8 @@ def export(
     Example: aitrends export --to csv exports/
     """
     from ..export import export as run
-    from ..forecasts import _as_date
 
-    day = _as_date(_date(as_of, "--as-of"))
-    written = run(_kb(), to, path, force=force, as_of=day)
+    written = run(_kb(), to, path, force=force, as_of=_day(as_of))
     for p in written:
         _err(f"wrote {p}")
 

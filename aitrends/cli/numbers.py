@@ -9,6 +9,7 @@ import typer
 from ..errors import UsageError
 from ..render import Column, Format
 from ._app import (
+    AsOfOpt,
     FormatOpt,
     JsonOpt,
     LimitOpt,
@@ -16,6 +17,7 @@ from ._app import (
     PersonOpt,
     TopicOpt,
     _date,
+    _day,
     _join,
     _kb,
     _output,
@@ -48,9 +50,7 @@ FORECAST_COLUMNS = [
 @app.command()
 @cli_errors
 def forecasts(
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge status on this date (default: today).")
-    ] = None,
+    as_of: AsOfOpt = None,
     status: Annotated[
         list[str] | None, typer.Option("--status", help="open, due or resolved; repeat for OR.")
     ] = None,
@@ -71,13 +71,13 @@ def forecasts(
 
     Example: aitrends forecasts --status due
     """
-    from ..forecasts import Status, _as_date, describe_due
+    from ..forecasts import Status, describe_due
     from ..records import fact_record
 
     for st in status or []:
         if st not in Status._value2member_map_:
             raise UsageError(f"--status: '{st}' is not one of open, due, resolved")
-    day = _as_date(_date(as_of, "--as-of"))
+    day = _day(as_of)
     kb = _kb()
     found = kb.forecasts(
         as_of=day,

@@ -245,6 +245,34 @@ class TestSize:
         assert peak < 8 * MIB + 4 * len(text)
         assert sys.getrecursionlimit() < 10_000  # no deep recursion was needed, nor allowed
 
+    @pytest.mark.parametrize("limit_at", [3, 40, 200])
+    def test_a_parser_limit_reached_before_ours(self, monkeypatch, limit_at):
+        """Whatever depth the installed libyaml stops at, and whatever it says, our own limit
+        and its hint are reported when the document would have reached them."""
+        import yaml
+
+        from aitrends import yamlio
+
+        class Strict(yaml.SafeLoader):
+            """A parser with a nesting limit of its own, like libyaml's."""
+
+            def check_event(self, *choices):
+                depth = len(self.states) if hasattr(self, "states") else 0
+                if depth > limit_at:
+                    raise yaml.parser.ParserError(None, None, "a parser's own wording", self.get_mark())
+                return super().check_event(*choices)
+
+        monkeypatch.setattr(yamlio, "_Loader", Strict)
+        deep = "facts: " + "[" * 500 + "]" * 500
+        with pytest.raises(yamlio.YamlError) as caught:
+            yamlio.parse(deep)
+        assert (caught.value.message, caught.value.limit) == ("nesting deeper than 64 levels", "max_depth")
+        # a document within our limits keeps the parser's own error
+        shallow = "facts: " + "[" * 30 + "]" * 30 + "\nother: [unclosed"
+        with pytest.raises(yamlio.YamlError) as caught:
+            yamlio.parse(shallow)
+        assert caught.value.limit is None and caught.value.syntax
+
     def test_too_many_values(self, base):
         f = base / "facts" / "many.yaml"
         f.write_text("facts: [" + "1," * 300_000 + "1]\n", encoding="utf-8")
