@@ -16,6 +16,13 @@ import sqlite3
 import time
 
 from . import __version__
+from .config import (  # the settings live there; named here for this module's callers
+    FACTS_DIR,
+    REFERENCE_FILES,
+    cache_dir,
+    caching_disabled,
+    debug_enabled,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,65 +32,15 @@ SCHEMA_VERSION = 2
 """Version of the database layout; a database of another version is rebuilt."""
 APPLICATION_ID = 0x41495452
 """``PRAGMA application_id`` of an aitrends database ('AITR'); any other is foreign."""
-ENV_CACHE_DIR = "AITRENDS_CACHE_DIR"
-ENV_NO_CACHE = "AITRENDS_NO_CACHE"
-ENV_DATA = "AITRENDS_DATA"
-ENV_NO_BUNDLED = "AITRENDS_NO_BUNDLED"
-REFERENCE_FILES = ("sources.yaml", "people.yaml", "organizations.yaml", "topics.yaml", "metrics.yaml")
-"""The reference files of a data directory, in load order (as :data:`aitrends.loader.REFERENCE_FILES`)."""
-FACTS_DIR = "facts"
+CELL_SEPARATOR = "\x1f"
+"""Between a row's table cells in ``fact_cells`` (safe text never holds a control character)."""
+PLACEHOLDER = "\x00"
+"""Prefix of the placeholder of a daily field in stored JSON (no data string holds a NUL)."""
+DAILY = {"status", "as_of", "days_to_due"}
+"""Fields of a forecast's record that change with the day; the fast path recomputes them."""
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was last hashed may change again without its size
 or timestamps changing (timestamps are coarse on some file systems): it is hashed again."""
-
-
-def caching_disabled(environ: Mapping[str, str] | None = None) -> bool:
-    """True when ``$AITRENDS_NO_CACHE`` is set (to anything but ``0``)."""
-    env = os.environ if environ is None else environ
-    return env.get(ENV_NO_CACHE, "") not in ("", "0")
-
-
-def debug_enabled() -> bool:
-    """``$AITRENDS_DEBUG`` is set: errors in the cache are raised, not swallowed."""
-    return bool(os.environ.get("AITRENDS_DEBUG"))
-
-
-def cache_dir(environ: Mapping[str, str] | None = None) -> str:
-    """``$AITRENDS_CACHE_DIR``, else ``$XDG_CACHE_HOME/aitrends``, else ``~/.cache/aitrends``."""
-    env = os.environ if environ is None else environ
-    if env.get(ENV_CACHE_DIR):
-        return env[ENV_CACHE_DIR]
-    xdg = env.get("XDG_CACHE_HOME", "")
-    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "aitrends")
-
-
-def bundled_data_dir() -> str:
-    """The data shipped with the package (as :func:`aitrends.loader.bundled_data_dir`)."""
-    here = os.path.dirname(os.path.realpath(__file__))
-    installed = os.path.join(here, "data")
-    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(here), "data")
-
-
-def data_dirs(
-    dirs: Sequence[str | os.PathLike[str]] | None = None,
-    *,
-    bundled: bool | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> list[str]:
-    """The data directories to load, lowest layer first (as :func:`aitrends.loader.resolve_data_dirs`)."""
-    env = os.environ if environ is None else environ
-    if bundled is None:
-        bundled = env.get(ENV_NO_BUNDLED, "") in ("", "0")
-    if dirs:
-        chosen = [os.fspath(d) for d in dirs]
-    else:
-        chosen = [d for d in env.get(ENV_DATA, "").split(os.pathsep) if d.strip()]
-    out: list[str] = []
-    for d in [*([bundled_data_dir()] if bundled else []), *chosen]:
-        if not any(os.path.realpath(d) == os.path.realpath(o) for o in out):
-            out.append(d)
-    return out
 
 
 def index_path(dirs: Sequence[str], environ: Mapping[str, str] | None = None) -> str:

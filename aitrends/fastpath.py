@@ -20,7 +20,7 @@ import os
 import sqlite3
 import sys
 
-from . import cache
+from . import cache, config
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 _tried = False
 
 FORMATS = ("table", "json", "jsonl")
-LIMITS = ("FILE_SIZE", "DEPTH", "VALUES", "FACTS")
-"""``$AITRENDS_MAX_...``: with a limit set, the normal path answers."""
 KINDS = ("claim", "forecast", "quote", "figure")
 
 # command -> option spelling -> (parameter, takes a value, repeatable)
@@ -105,7 +103,7 @@ def answer(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None 
     try:
         if env.get("_AITRENDS_COMPLETE"):
             return _complete(env)
-        if any(env.get(f"AITRENDS_MAX_{k}") for k in LIMITS):
+        if config.limits_set(env):
             return None  # the index is checked with the default limits
         query = parse(args)
         if query is None:
@@ -119,7 +117,7 @@ def answer(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None 
     except KeyboardInterrupt:
         return _quiet(130)
     except Exception:
-        if cache.debug_enabled():
+        if config.debug_enabled(env):
             raise
         return None
 
@@ -223,7 +221,7 @@ def parse(args: Sequence[str]) -> Query | None:
 def _dirs(data_dir: Sequence[str], no_bundled: bool, env: Mapping[str, str]) -> list[Any] | None:
     if any(not os.path.isdir(d) for d in data_dir):
         return None  # the normal path reports it
-    return cache.data_dirs(data_dir or None, bundled=False if no_bundled else None, environ=env)
+    return config.data_dirs(data_dir or None, bundled=False if no_bundled else None, environ=env)
 
 
 # ---------------------------------------------------------------- answering
@@ -367,13 +365,6 @@ def _daily(row: Any, today: Any) -> dict[str, Any]:
     }
 
 
-CELL_SEPARATOR = "\x1f"
-"""Between a row's table cells in ``fact_cells`` (safe text never holds a control
-character); :mod:`aitrends.index` writes them with it."""
-PLACEHOLDER = "\x00"
-"""Prefix of a daily field's placeholder in the stored JSON (as :data:`aitrends.index.PLACEHOLDER`)."""
-
-
 def _today(q: Query, env: Mapping[str, str]) -> Any:
     """The day of ``--as-of`` (the last day of a month or year, as the CLI reads it), else
     :func:`aitrends.clock.today`."""
@@ -394,7 +385,7 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
             text = row["pretty"]
             if row["kind"] == "forecast":
                 for key, value in _daily(row, today).items():
-                    text = text.replace(json.dumps(PLACEHOLDER + key), json.dumps(value))
+                    text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
             items.append(text)
         _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
     elif q.format == "jsonl":
@@ -431,7 +422,7 @@ def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
     specs = json.loads(
         con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
     )
-    cells = [r[q.command].split(CELL_SEPARATOR) for r in rows]  # made safe (index._cells)
+    cells = [r[q.command].split(cache.CELL_SEPARATOR) for r in rows]  # made safe (index._cells)
     text = draw(
         [header for header, _, _ in specs],
         cells,
@@ -536,7 +527,7 @@ def _values(
     env = os.environ if environ is None else environ
     if no_cache:
         return None
-    dirs = cache.data_dirs(
+    dirs = config.data_dirs(
         [str(d) for d in data_dir or []] or None, bundled=False if no_bundled else None, environ=env
     )
     con = cache.open_any(dirs, env)

@@ -49,18 +49,20 @@ from . import models as m
 from .atomic import ExistsError, atomic_path
 from .cache import (
     APPLICATION_ID,
+    CELL_SEPARATOR,
+    DAILY,
+    PLACEHOLDER,
     SCHEMA_VERSION,
     Freshness,
     Scan,
     connect,
-    debug_enabled,
     expected_meta,
     file_sha256,
     freshness,
     scan,
 )
+from .config import debug_enabled
 from .errors import DataError
-from .fastpath import CELL_SEPARATOR
 from .kb import KnowledgeBase, _names
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
 from .records import fact_record
@@ -320,15 +322,11 @@ def _record_json(record: m.Model) -> str:
     return _dumps(record.model_dump(mode="json"))
 
 
-DAILY = {"status", "as_of", "days_to_due"}
-"""Fields of a forecast's record that change with the day; the fast path recomputes them."""
-
-
 def table_columns() -> dict[str, list[Any]]:
-    """The CLI's table columns of ``claims`` and ``quote`` (the index stores their cells)."""
-    from .cli.facts import FACT_COLUMNS, QUOTE_COLUMNS
+    """The table columns of ``claims`` and ``quote`` (the index stores their cells)."""
+    from .views import TABLE_VIEWS
 
-    return {"claims": FACT_COLUMNS, "quote": QUOTE_COLUMNS}
+    return dict(TABLE_VIEWS)
 
 
 def _cells(record: dict[str, Any], columns: Sequence[Any]) -> list[str]:
@@ -364,10 +362,6 @@ def _fact_text(
         CELL_SEPARATOR.join(cells["claims"]),
         CELL_SEPARATOR.join(cells["quote"]),
     )
-
-
-PLACEHOLDER = "\x00"
-"""Prefix of the placeholder of a daily field in stored JSON (no data string holds a NUL)."""
 
 
 def _fact_rows(

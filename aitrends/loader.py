@@ -16,27 +16,29 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from . import config
 from . import models as m
 from .errors import Problem, UsageError
 from .search import suggest
 from .yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, Document, YamlError, decode, parse, shorten
 
-ENV_DATA = "AITRENDS_DATA"
-ENV_NO_BUNDLED = "AITRENDS_NO_BUNDLED"
 MAX_FACTS = 100_000
 """Most facts one run loads, over all data directories."""
 PROBLEMS_PER_FILE = 100
 """Most problems listed for one file (a file of garbage must not flood the terminal)."""
 
-# file name -> (top-level key, model of one item)
-REFERENCE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "sources.yaml": ("sources", m.Source),
-    "people.yaml": ("people", m.Person),
-    "organizations.yaml": ("organizations", m.Organization),
-    "topics.yaml": ("topics", m.Topic),
-    "metrics.yaml": ("metrics", m.Metric),
+_MODELS: dict[str, type[BaseModel]] = {
+    "sources": m.Source,
+    "people": m.Person,
+    "organizations": m.Organization,
+    "topics": m.Topic,
+    "metrics": m.Metric,
 }
-FACTS_DIR = "facts"
+# file name -> (top-level key, model of one item), for the files named in aitrends.config
+REFERENCE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    name: (name.removesuffix(".yaml"), _MODELS[name.removesuffix(".yaml")]) for name in config.REFERENCE_FILES
+}
+FACTS_DIR = config.FACTS_DIR
 _FACT_KEYS = {"source", "facts", "resolutions"}
 _fact_adapter: TypeAdapter[Any] = TypeAdapter(m.Fact)
 
@@ -88,7 +90,7 @@ class Limits:
     @staticmethod
     def env_name(name: str) -> str:
         """``max_file_size`` → ``AITRENDS_MAX_FILE_SIZE``."""
-        return "AITRENDS_" + name.upper()
+        return config.limit_env(name)
 
     @staticmethod
     def option_name(name: str) -> str:
@@ -144,9 +146,7 @@ def _positive(value: int | str) -> int:
 
 def bundled_data_dir() -> Path:
     """The data shipped with the package (``aitrends/data`` when installed, else ``data/``)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "data"
-    return installed if installed.is_dir() else here.parent / "data"
+    return Path(config.bundled_data_dir())
 
 
 def resolve_data_dirs(
@@ -155,32 +155,8 @@ def resolve_data_dirs(
     bundled: bool | None = None,
     environ: dict[str, str] | None = None,
 ) -> list[Path]:
-    """The data directories to load, lowest layer first.
-
-    ``dirs`` (the ``--data-dir`` options) win over ``$AITRENDS_DATA`` (``os.pathsep``-
-    separated). Both are layered over the bundled data unless ``bundled`` is False (or
-    ``$AITRENDS_NO_BUNDLED`` is set). A directory given twice is loaded once.
-    """
-    env = os.environ if environ is None else environ
-    if bundled is None:
-        bundled = env.get(ENV_NO_BUNDLED, "") in ("", "0")
-    if dirs:
-        chosen = [Path(d) for d in dirs]
-    else:
-        chosen = [Path(d) for d in env.get(ENV_DATA, "").split(os.pathsep) if d.strip()]
-    layers = [bundled_data_dir()] if bundled else []
-    out: list[Path] = []
-    for d in [*layers, *chosen]:
-        if not any(_same(d, o) for o in out):
-            out.append(d)
-    return out
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
-        return False
+    """The data directories to load, lowest layer first (see :func:`aitrends.config.data_dirs`)."""
+    return [Path(d) for d in config.data_dirs(dirs, bundled=bundled, environ=environ)]
 
 
 def display_path(path: Path) -> str:

@@ -10,7 +10,7 @@ import sys
 import pytest
 import typer.main
 
-from aitrends import cache, fastpath
+from aitrends import cache, config, fastpath
 from aitrends.cli import app
 
 from .conftest import FIXTURE_DATA, ROOT
@@ -119,7 +119,7 @@ class TestValues:
     def test_bundled_people(self, capsys):
         env = bash("aitrends claims --person dario")
         fastpath.reset()
-        assert cache.open_fresh(cache.data_dirs()) is not None
+        assert cache.open_fresh(config.data_dirs()) is not None
         assert fast(capsys, env) == slow(env) == (0, "dario-amodei\n")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aitrends import cache, fastpath
+from aitrends import cache, config, fastpath
 from aitrends.cli import app
 from aitrends.cli._app import hoist_global_options
 from aitrends.forecasts import forecast_record
@@ -30,7 +30,7 @@ def shared_cache(tmp_path_factory):
 def cache_env(shared_cache, monkeypatch):
     monkeypatch.setenv("AITRENDS_CACHE_DIR", str(shared_cache))
     monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
-    for limit in fastpath.LIMITS:
+    for limit in config.LIMITS:
         monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
     fastpath.reset()
     yield
@@ -188,7 +188,7 @@ class TestFallsThrough:
     def test_a_missing_data_directory(self, capsys, tmp_path):
         assert fast(capsys, ["--no-bundled", "-d", str(tmp_path / "nowhere"), "claims"]) is None
 
-    @pytest.mark.parametrize("limit", fastpath.LIMITS)
+    @pytest.mark.parametrize("limit", config.LIMITS)
     def test_a_limit_in_the_environment(self, capsys, limit):
         assert fast(capsys, [*FIX, "claims"], **{f"AITRENDS_MAX_{limit}": "10"}) is None
 
@@ -237,7 +237,7 @@ class TestDailyFields:
     @pytest.mark.parametrize("today", ["2020-01-01", "2024-12-31", "2025-01-01", "2026-12-31", "2031-01-01"])
     def test_as_forecast_record(self, kb, real_kb, today):
         day = dt.date.fromisoformat(today)
-        for knowledge, data in ((kb, [str(FIXTURE_DATA)]), (real_kb, [cache.bundled_data_dir()])):
+        for knowledge, data in ((kb, [str(FIXTURE_DATA)]), (real_kb, [config.bundled_data_dir()])):
             con = cache.open_fresh(data)
             assert con is not None
             for fact in knowledge.forecasts():
@@ -338,7 +338,7 @@ class TestProcess:
 
 def test_columns_of_memo_and_cli_agree():
     """The stored column layout is the CLI's (the index takes it from aitrends.cli.facts)."""
-    from aitrends.cli.facts import FACT_COLUMNS, QUOTE_COLUMNS
+    from aitrends.views import FACT_COLUMNS, QUOTE_COLUMNS
 
     con = cache.open_fresh([str(FIXTURE_DATA)])
     for name, cols in (("claims", FACT_COLUMNS), ("quote", QUOTE_COLUMNS)):
@@ -349,24 +349,6 @@ def test_columns_of_memo_and_cli_agree():
 
 
 def test_paths(tmp_path):
-    assert Path(cache.cache_dir({"AITRENDS_CACHE_DIR": str(tmp_path)})) == tmp_path
-    assert cache.cache_dir({"XDG_CACHE_HOME": "/x/cache", "HOME": "/h"}) == "/x/cache/aitrends"
-    assert cache.cache_dir({"XDG_CACHE_HOME": "relative"}).endswith(os.path.join(".cache", "aitrends"))
-
-
-@pytest.mark.parametrize(
-    "env",
-    [
-        {},
-        {"AITRENDS_DATA": "a:b"},
-        {"AITRENDS_NO_BUNDLED": "1"},
-        {"AITRENDS_NO_BUNDLED": "0", "AITRENDS_DATA": " :x"},
-    ],
-)
-@pytest.mark.parametrize("dirs", [None, ["a"], ["a", "./a", "b"]])
-@pytest.mark.parametrize("bundled", [None, False, True])
-def test_data_directories_as_the_loader_finds_them(env, dirs, bundled):
-    from aitrends.loader import resolve_data_dirs
-
-    expected = [str(p) for p in resolve_data_dirs(dirs, bundled=bundled, environ=env)]
-    assert cache.data_dirs(dirs, bundled=bundled, environ=env) == expected
+    assert Path(config.cache_dir({"AITRENDS_CACHE_DIR": str(tmp_path)})) == tmp_path
+    assert config.cache_dir({"XDG_CACHE_HOME": "/x/cache", "HOME": "/h"}) == "/x/cache/aitrends"
+    assert config.cache_dir({"XDG_CACHE_HOME": "relative"}).endswith(os.path.join(".cache", "aitrends"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import aitrends
-from aitrends import cache, index
+from aitrends import cache, config, index
 from aitrends.atomic import ExistsError
 from aitrends.records import fact_record
 
@@ -154,8 +154,8 @@ class TestContent:
         assert answered >= 40
 
     def test_real_data_resolves_the_same(self, real_kb):
-        refresh(Path(cache.bundled_data_dir()))
-        con = open_index(Path(cache.bundled_data_dir()))
+        refresh(Path(config.bundled_data_dir()))
+        con = open_index(Path(config.bundled_data_dir()))
         for ns, texts in {
             "entities": ["Amodei", "amodei", "Kai-Fu Lee", "李开复", "李開復", "OpenAI"]
         }.items():
@@ -163,8 +163,8 @@ class TestContent:
                 assert cache.resolve(con, ns, text) == real_kb.resolve(ns, text)
 
     def test_cells_are_the_cli_table_cells(self, kb):
-        from aitrends.cli.facts import FACT_COLUMNS, QUOTE_COLUMNS
         from aitrends.render import safe_text
+        from aitrends.views import FACT_COLUMNS, QUOTE_COLUMNS
 
         refresh(FIXTURE_DATA)
         con = open_index(FIXTURE_DATA)
@@ -411,7 +411,7 @@ class TestProblems:
 
 def _fresh_build(*dirs: Path) -> dict[str, list[tuple]]:
     """The derived tables of a full build of ``dirs`` in another cache directory."""
-    other = Path(cache.cache_dir()).parent / "fresh"
+    other = Path(config.cache_dir()).parent / "fresh"
     shutil.rmtree(other, ignore_errors=True)
     old = os.environ["AITRENDS_CACHE_DIR"]
     os.environ["AITRENDS_CACHE_DIR"] = str(other)
@@ -553,7 +553,7 @@ class TestExport:
 
 
 def test_the_bundled_data_builds_and_validates():
-    stats = refresh(Path(cache.bundled_data_dir()))
+    stats = refresh(Path(config.bundled_data_dir()))
     assert (stats.full, stats.valid) == (True, True)
     assert stats.facts_checked == len(aitrends.load().all_facts)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from .. import __version__
+from ..config import debug_enabled
 from ..errors import AitrendsError, DataError, ExitCode, UsageError
 from ..render import Column, Format
 
@@ -358,7 +359,7 @@ def main() -> None:
     except BrokenPipeError:
         _quiet_broken_pipe()
     except Exception as e:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("AITRENDS_DEBUG"):
+        if debug_enabled():
             raise
         _err(f"Internal error: {type(e).__name__}: {e}")
         _err("Set AITRENDS_DEBUG=1 for a traceback.")

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format
+from ..render import Format
+from ..views import FACT_COLUMNS, QUOTE_COLUMNS
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -19,7 +20,6 @@ from ._app import (
     _completer,
     _date,
     _day,
-    _join,
     _kb,
     _output,
     _show,
@@ -31,25 +31,6 @@ from ._app import (
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
-
-
-FACT_COLUMNS = [
-    Column("id", lambda r: r["id"], ratio=2),
-    Column("kind", lambda r: r["kind"], no_wrap=True),
-    Column("speaker", lambda r: _join(r["speaker_names"]), ratio=1),
-    Column("date", lambda r: r["date"] or "undated", no_wrap=True),
-    Column("statement", lambda r: r["statement"], ratio=5),
-]
-QUOTE_COLUMNS = [
-    Column("date", lambda r: r["date"] or "undated", no_wrap=True),
-    Column("said (verbatim)", lambda r: r["excerpt"], ratio=4),
-    Column(
-        "English",
-        lambda r: r["excerpt_en"] + ("" if r["excerpt_en_original"] else " [our translation]"),
-        ratio=4,
-    ),
-    Column("source", lambda r: r["source_title"], ratio=2),
-]
 
 
 @app.command()
