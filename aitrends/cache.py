@@ -343,17 +343,20 @@ COMPLETION_LIMIT = 1000
 
 
 def complete(con: sqlite3.Connection, kind: str, incomplete: str) -> list[str]:
-    """Values of ``kind`` (topics, entities, sources, facts) that start with ``incomplete``:
+    """Values of ``kind`` (topics, entities, sources, facts, metrics; refs: sources and facts) that start with ``incomplete``:
     ids, and for entities also names and aliases written without spaces."""
     high = incomplete + "\U0010ffff"
-    table = {"topics": "topics", "entities": "entities", "sources": "sources", "facts": "facts"}[kind]
+    tables = {"topics": "topics", "entities": "entities", "sources": "sources", "facts": "facts"}
+    tables |= {"metrics": "metrics", "refs": "sources"}
     ids = [
         r[0]
         for r in con.execute(
-            f"SELECT id FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            f"SELECT id FROM {tables[kind]} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
             (incomplete, high, COMPLETION_LIMIT),
         )
     ]
+    if kind == "refs":  # cite takes source and fact ids
+        return sorted({*ids, *complete(con, "facts", incomplete)})[:COMPLETION_LIMIT]
     if kind != "entities":
         return ids
     names: set[str] = set()

@@ -20,7 +20,8 @@ import os
 import sqlite3
 import sys
 
-from . import cache, config
+from . import _spec, cache, config
+from .query import interval
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,47 +33,31 @@ _tried = False
 FORMATS = ("table", "json", "jsonl")
 KINDS = ("claim", "forecast", "quote", "figure")
 
-# command -> option spelling -> (parameter, takes a value, repeatable)
-_GLOBAL = {
-    "--data-dir": ("data_dir", True, True),
-    "-d": ("data_dir", True, True),
-    "--no-bundled": ("no_bundled", False, False),
-    "--no-cache": ("no_cache", False, False),
+ANSWERS = {
+    "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
+    "quote": {"person", "topic", "limit", "fmt", "json_", "as_of"},
 }
-_COMMON = {
-    "--topic": ("topic", True, True),
-    "-t": ("topic", True, True),
-    "--limit": ("limit", True, False),
-    "-n": ("limit", True, False),
-    "--format": ("format", True, False),
-    "-f": ("format", True, False),
-    "--json": ("json", False, False),
-    "--as-of": ("as_of", True, False),
-}
-COMMANDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
-    "claims": {
-        **_COMMON,
-        "--person": ("person", True, True),
-        "-p": ("person", True, True),
-        "--source": ("source", True, True),
-        "-s": ("source", True, True),
-        "--kind": ("kind", True, True),
-        "-k": ("kind", True, True),
-        "--since": ("since", True, False),
-        "--until": ("until", True, False),
-    },
-    "quote": {**_COMMON, "--person": ("person", True, False), "-p": ("person", True, False)},
-}
+"""The commands the fast path answers, and the parameters of each it implements: a command
+line with any other parameter goes to the CLI. Every spelling of every option comes from the
+typer declaration, through :mod:`aitrends._spec` (generated from it)."""
+GLOBALS = {"data_dir", "no_bundled", "no_cache"}
+"""The global options the fast path implements."""
 
-COMPLETION: dict[str, dict[str, str]] = {
-    "claims": {"--topic": "topics", "-t": "topics", "--person": "entities", "-p": "entities"}
-    | {"--source": "sources", "-s": "sources"},
-    "quote": {"--topic": "topics", "-t": "topics", "--person": "entities", "-p": "entities"},
-}
-"""Options whose values the fast path completes, by command: a subset of the options that
-have an ``autocompletion`` callback in the CLI (a test checks this against the app)."""
-COMPLETE_ARGUMENT = {"show": "facts"}
-"""Commands whose first argument the fast path completes."""
+
+def _completions(command: str) -> dict[str, str]:
+    """Option spelling -> the kind of record its value names, for ``command``."""
+    options = _spec.COMMANDS.get(command, {}).get("options", {})
+    return {spelling: o[3] for spelling, o in options.items() if o[3]}
+
+
+def _argument_kind(command: str, rest: Sequence[str]) -> str | None:
+    """The kind of record the argument being typed after ``command`` and the words ``rest``
+    names, if it names one (its first argument, or any word of a variadic one)."""
+    arguments = _spec.COMMANDS.get(command, {}).get("arguments", [])
+    if not arguments or arguments[0][1] is None:
+        return None
+    variadic = arguments[0][2] == -1 and not any(w.startswith("-") for w in rest)
+    return arguments[0][1] if not rest or variadic else None
 
 
 def main() -> None:
@@ -156,28 +141,30 @@ class Query:
         self.since: str | None = None
         self.until: str | None = None
         self.limit: int | str | None = None
-        self.format = "table"
-        self.json = False
+        self.fmt = "table"
+        self.json_ = False
         self.as_of: str | None = None
 
 
 def parse(args: Sequence[str]) -> Query | None:
     """The query of a command line, or None unless every word is understood exactly."""
     values: dict[str, Any] = {}
-    i, options, command = 0, _GLOBAL, None
+    i, options, command = 0, _spec.GLOBAL, None
     while i < len(args):
         word = args[i]
         i += 1
-        if command is None and word in COMMANDS:
-            command, options = word, COMMANDS[word]
+        if command is None and word in ANSWERS:
+            command, options = word, _spec.COMMANDS[word]["options"]
             continue
         name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
         # a global option may follow the command (as hoist_global_options in aitrends.cli._app
         # moves it in front, after those already there: the same order as read here)
-        spec = options.get(name) or _GLOBAL.get(name)
+        spec = options.get(name) or _spec.GLOBAL.get(name)
         if spec is None:
             return None
-        param, takes_value, repeatable = spec
+        param, takes_value, repeatable = spec[0], spec[1], spec[2]
+        if param not in (ANSWERS[command] if command and spec is options.get(name) else GLOBALS):
+            return None
         if not takes_value:
             if eq or param in values:
                 return None
@@ -209,11 +196,11 @@ def parse(args: Sequence[str]) -> Query | None:
         if not (query.limit.isascii() and query.limit.isdigit()):
             return None
         query.limit = int(query.limit)
-    fmt = query.format.lower() if query.format.isascii() else ""
+    fmt = query.fmt.lower() if query.fmt.isascii() else ""
     if fmt not in FORMATS or any(k not in KINDS for k in query.kind):
         return None
-    query.format = "json" if query.json else fmt
-    if query.as_of is not None and _interval(query.as_of) is None:
+    query.fmt = "json" if query.json_ else fmt
+    if query.as_of is not None and interval(query.as_of) is None:
         return None  # the normal path reports the bad date
     return query
 
@@ -246,21 +233,26 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
 
 
 _SELECT = {
-    "json": "SELECT f.kind, f.horizon_end, f.resolved, c.fast, c.pretty "
-    "FROM facts f JOIN fact_text c ON c.fact = f.id",
-    "jsonl": "SELECT f.kind, f.horizon_end, f.resolved, c.fast, f.record "
-    "FROM facts f JOIN fact_text c ON c.fact = f.id",
-    "table": "SELECT f.kind, f.fast, f.claims, f.quote FROM fact_cells f",
+    "json": (
+        "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
+        "facts f JOIN fact_text c ON c.fact = f.id",
+    ),
+    "jsonl": (
+        "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
+        "facts f JOIN fact_text c ON c.fact = f.id",
+    ),
+    "table": ("f.kind, f.fast, f.claims, f.quote", "fact_cells f"),
 }
 """What each format reads: a table needs only ``fact_cells``, which has the columns of
 ``facts`` that the filters and the order use, under the same names."""
 
 
 def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
-    """The facts of ``q`` (as :meth:`KnowledgeBase.facts` and :meth:`~KnowledgeBase.quotes`
-    select and sort them), the table title and the message when there are none; None when a
-    name or date is not certain."""
-    where, params = [], []
+    """The facts of ``q`` (selected by :func:`aitrends.query.select`, as
+    :meth:`KnowledgeBase.facts` selects them), the table title and the message when there are
+    none; None when a name or date is not certain."""
+    from .query import Selection, select
+
     topics: set[str] = set()
     for text in q.topic:
         tid = cache.resolve(con, "topics", text)
@@ -286,80 +278,35 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
         if sid is None:
             return None
         sources.append(sid)
-    lo = _interval(q.since) if q.since is not None else None
-    hi = _interval(q.until) if q.until is not None else None
+    lo = interval(q.since) if q.since is not None else None
+    hi = interval(q.until) if q.until is not None else None
     if (q.since is not None and lo is None) or (q.until is not None and hi is None):
         return None
-    if q.kind:
-        where.append(f"f.kind IN ({','.join('?' * len(q.kind))})")
-        params += q.kind
-    if topics:
-        where.append(f"f.id IN (SELECT fact FROM fact_topics WHERE topic IN ({','.join('?' * len(topics))}))")
-        params += sorted(topics)
-    if people:
-        where.append(
-            f"f.id IN (SELECT fact FROM fact_speakers WHERE entity IN ({','.join('?' * len(people))}))"
-        )
-        params += people
-    if sources:
-        where.append(f"f.source IN ({','.join('?' * len(sources))})")
-        params += sources
-    if lo or hi:
-        where.append("f.date_start IS NOT NULL")
-        if lo:
-            where.append("f.date_end >= ?")
-            params.append(lo[0])
-        if hi:
-            where.append("f.date_start <= ?")
-            params.append(hi[1])
-    sql = _SELECT[q.format]
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY f.date_start IS NULL, f.date_start, f.id"
-    if q.limit:  # 0 is no limit
-        sql += f" LIMIT {int(q.limit)}"
-    rows = con.execute(sql, params).fetchall()
+    sel = Selection(
+        kinds=q.kind,
+        topics=topics,
+        people=people,
+        sources=sources,
+        since=lo,
+        until=hi,
+        limit=int(q.limit or 0),
+    )
+    rows = select(con, sel, *_SELECT[q.fmt])
     if not all(r["fast"] for r in rows):
         return None  # a record that changes with the day in a way not recomputed here
     return rows, title, empty
 
 
-def _interval(text: str) -> tuple[str, str] | None:
-    """First and last day of a date typed as 2024, 2024-05 or 2024-05-01 (as
-    :meth:`PartialDate.parse` reads it), or None when it is not exactly such a date."""
-    import calendar
-    import datetime as dt
-
-    parts = text.strip().split("-")
-    if not all(p.isascii() and p.isdigit() for p in parts) or [len(p) for p in parts] not in (
-        [4],
-        [4, 2],
-        [4, 2, 2],
-    ):
-        return None
-    numbers = [int(p) for p in parts]
-    try:
-        if len(numbers) == 3:
-            first = last = dt.date(*numbers)
-        elif len(numbers) == 2:
-            year, month = numbers
-            first = dt.date(year, month, 1)
-            last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        else:
-            first, last = dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
-    except ValueError:  # month 0 or 13, day 0 or 31 April, year 0
-        return None
-    return first.isoformat(), last.isoformat()
-
-
 def _daily(row: Any, today: Any) -> dict[str, Any]:
     """A forecast's status, as-of date and days to due, judged today (as
-    :func:`aitrends.forecasts.forecast_record` does)."""
+    :func:`aitrends.forecasts.forecast_record` does, with the same :func:`aitrends.query.forecast_status`)."""
     import datetime as dt
+
+    from .query import forecast_status
 
     end = dt.date.fromisoformat(row["horizon_end"]) if row["horizon_end"] else None
     return {
-        "status": "resolved" if row["resolved"] else "due" if end and end < today else "open",
+        "status": forecast_status(end, bool(row["resolved"]), today),
         "as_of": today.isoformat(),
         "days_to_due": (end - today).days if end else None,
     }
@@ -374,12 +321,12 @@ def _today(q: Query, env: Mapping[str, str]) -> Any:
 
     if q.as_of is None:
         return today(env)
-    first, last = _interval(q.as_of) or ("", "")
+    first, last = interval(q.as_of) or ("", "")
     return dt.date.fromisoformat(first if len(q.as_of.strip()) == 10 else last)
 
 
 def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
-    if q.format == "json":
+    if q.fmt == "json":
         items = []
         for row in rows:
             text = row["pretty"]
@@ -388,7 +335,7 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
                     text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
             items.append(text)
         _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
-    elif q.format == "jsonl":
+    elif q.fmt == "jsonl":
         lines = []
         for row in rows:
             if row["kind"] == "forecast":
@@ -478,11 +425,11 @@ def completion_target(args: Sequence[str], incomplete: str) -> tuple[Query, str,
         return None
     query = Query("")
     i = 0
-    while i < len(args) and args[i] not in COMMANDS and args[i] not in COMPLETE_ARGUMENT:
+    while i < len(args) and args[i] not in _spec.COMMANDS:
         word = args[i]
         name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
-        spec = _GLOBAL.get(name)
-        if spec is None:
+        spec = _spec.GLOBAL.get(name)
+        if spec is None or spec[0] not in GLOBALS:
             return None
         i += 1
         if spec[1] and not eq:
@@ -496,9 +443,10 @@ def completion_target(args: Sequence[str], incomplete: str) -> tuple[Query, str,
     if i >= len(args):
         return None
     command, rest = args[i], args[i + 1 :]
-    if command in COMPLETE_ARGUMENT and not rest:
-        return query, COMPLETE_ARGUMENT[command], incomplete
-    kind = COMPLETION.get(command, {}).get(rest[-1] if rest else "")
+    argument = _argument_kind(command, rest)
+    if argument:
+        return query, argument, incomplete
+    kind = _completions(command).get(rest[-1] if rest else "")
     return (query, kind, incomplete) if kind else None
 
 

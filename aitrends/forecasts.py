@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import clock
 from . import models as m
 from .dates import PartialDate
+from .query import forecast_status
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -73,12 +74,9 @@ def horizon_interval(
 
 def status(kb: KnowledgeBase, fact: m.Forecast, as_of: dt.date) -> Status:
     """resolved if a resolution exists; due once the horizon has ended; else open."""
-    if fact.id in kb.resolutions:
-        return Status.resolved
     interval = horizon_interval(fact.horizon, kb.said(fact))
-    if interval is not None and interval[1] is not None and interval[1] < as_of:
-        return Status.due
-    return Status.open
+    end = interval[1] if interval is not None else None
+    return Status(forecast_status(end, fact.id in kb.resolutions, as_of))
 
 
 def forecast_record(kb: KnowledgeBase, fact: m.Forecast, *, as_of: dt.date | None = None) -> dict[str, Any]:

@@ -65,6 +65,7 @@ from .config import debug_enabled
 from .errors import DataError
 from .kb import KnowledgeBase, _names
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
+from .query import filter_columns
 from .records import fact_record
 
 if TYPE_CHECKING:
@@ -352,12 +353,13 @@ def _fact_text(
         fast = daily <= DAILY and all(_cells(early, c) == _cells(late, c) for c in columns.values())
         shown = {k: (PLACEHOLDER + k if k in DAILY else v) for k, v in rec.items()}
     pretty = "  " + json.dumps(shown, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    fact_id, kind, source, _metric, date_start, date_end = filter_columns(f, said)
     return (f.id, pretty, int(fast)), (
-        f.id,
-        f.kind.value,
-        f.source,
-        said.start.isoformat() if said else None,
-        said.end.isoformat() if said else None,
+        fact_id,
+        kind,
+        source,
+        date_start,
+        date_end,
         int(fast),
         CELL_SEPARATOR.join(cells["claims"]),
         CELL_SEPARATOR.join(cells["quote"]),
@@ -371,19 +373,20 @@ def _fact_rows(
     said = kb.said(f)
     q = f.quantity
     forecast = f.kind is m.FactKind.forecast
+    fact_id, kind, source, metric, date_start, date_end = filter_columns(f, said)
     row = (
-        f.id,
-        f.kind.value,
-        f.source,
+        fact_id,
+        kind,
+        source,
         rec["source_title"],
         rec["date"],
-        said.start.isoformat() if said else None,
-        said.end.isoformat() if said else None,
+        date_start,
+        date_end,
         rec["date_precision"],
         _dumps(f.speaker),
         _dumps(rec["speaker_names"]),
         _dumps(f.topics),
-        f.metric,
+        metric,
         f.attribution.value,
         f.statement,
         f.excerpt,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
@@ -66,6 +67,7 @@ class KnowledgeBase:
         self.invalid_ids: set[str] = set()
         """Ids of records that failed validation; references to them are not reported again."""
         self._text_index: TextIndex | None = None
+        self._selectable: sqlite3.Connection | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
 
     # ------------------------------------------------------------------ building
@@ -295,36 +297,34 @@ class KnowledgeBase:
         of unknown date are left out when either is given); ``text`` keeps facts containing
         every word. Names resolve as in :meth:`resolve`. Sorted by date, then id.
         """
+        from .query import Selection, select
+
         topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
-        people = set(self.resolve_many("entities", person))
-        sources = set(self.resolve_many("sources", source))
-        metrics = set(self.resolve_many("metrics", metric))
-        kinds = {m.FactKind(k) for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
+        kinds = {m.FactKind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
         lo = PartialDate.parse(since) if since is not None else None
         hi = PartialDate.parse(until) if until is not None else None
         query = " ".join([text] if isinstance(text, str) else text or [])
-        text_ids = {h.id for h in self.search(query)} if query.strip() else None
-        out = []
-        for fact in self._by_kind["facts"].values():
-            if kinds and fact.kind not in kinds:
-                continue
-            if topics and not topics.intersection(fact.topics):
-                continue
-            if people and not people.intersection(fact.speaker):
-                continue
-            if sources and fact.source not in sources:
-                continue
-            if metrics and fact.metric not in metrics:
-                continue
-            if lo or hi:
-                when = self.said(fact)
-                if when is None or (lo and when.end < lo.start) or (hi and when.start > hi.end):
-                    continue
-            if text_ids is not None and fact.id not in text_ids:
-                continue
-            out.append(fact)
-        out.sort(key=self.sort_key)
-        return out[:limit] if limit is not None else out
+        sel = Selection(
+            kinds=kinds,
+            topics=topics,
+            people=self.resolve_many("entities", person),
+            sources=self.resolve_many("sources", source),
+            metrics=self.resolve_many("metrics", metric),
+            since=(lo.start.isoformat(), lo.end.isoformat()) if lo else None,
+            until=(hi.start.isoformat(), hi.end.isoformat()) if hi else None,
+            ids={h.id for h in self.search(query)} if query.strip() else None,
+            limit=limit,
+        )
+        facts = self._by_kind["facts"]
+        return [facts[fact_id] for (fact_id,) in select(self._selection_table(), sel, "f.id")]
+
+    def _selection_table(self) -> sqlite3.Connection:
+        """The filter columns of every fact, for :func:`aitrends.query.select` (built on first use)."""
+        if self._selectable is None:
+            from .query import memory_table
+
+            self._selectable = memory_table((f, self.said(f)) for f in self._by_kind["facts"].values())
+        return self._selectable
 
     def sort_key(self, fact: m.FactBase) -> tuple[Any, ...]:
         """Chronological by date said (unknown last), then by id."""

@@ -215,7 +215,7 @@ class TestParse:
         q = fastpath.parse(
             ["-d", "a", "--data-dir=b", "--no-bundled", "claims", "-t", "x", "--topic=y", "-n", "7"]
         )
-        assert (q.command, q.data_dir, q.no_bundled, q.topic, q.limit, q.format) == (
+        assert (q.command, q.data_dir, q.no_bundled, q.topic, q.limit, q.fmt) == (
             "claims",
             ["a", "b"],
             True,
@@ -225,7 +225,7 @@ class TestParse:
         )
 
     def test_json_wins_over_format(self):
-        assert fastpath.parse(["claims", "--format", "jsonl", "--json"]).format == "json"
+        assert fastpath.parse(["claims", "--format", "jsonl", "--json"]).fmt == "json"
 
     def test_quote_person(self):
         assert fastpath.parse(["quote", "-p", "Amodei"]).person == ["Amodei"]

@@ -77,8 +77,9 @@ def _day(as_of: str | None) -> dt.date:
 
 
 def _completer(kind: str) -> Callable[..., list[str]]:
-    """TAB completion of ``kind`` values (topics, entities, sources, facts) from the index,
-    never from YAML (see :mod:`aitrends.fastpath`, which answers the same without typer)."""
+    """TAB completion of ``kind`` values (topics, entities, sources, facts, metrics) from the
+    index, never from YAML. The callback's ``kind`` attribute is read by
+    :mod:`aitrends.cli.spec`, so that the fast path completes the same parameters without typer."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         from ..fastpath import completion_values
@@ -92,6 +93,7 @@ def _completer(kind: str) -> Callable[..., list[str]]:
             no_cache=bool(root.get("no_cache")),
         )
 
+    complete.kind = kind  # type: ignore[attr-defined]
     return complete
 
 
@@ -115,7 +117,12 @@ PersonOpt = Annotated[
 ]
 MetricOpt = Annotated[
     list[str] | None,
-    typer.Option("--metric", "-m", help="Metric by id or name (includes narrower metrics); repeat for OR."),
+    typer.Option(
+        "--metric",
+        "-m",
+        help="Metric by id or name (includes narrower metrics); repeat for OR.",
+        autocompletion=_completer("metrics"),
+    ),
 ]
 SourceOpt = Annotated[
     list[str] | None,
@@ -366,20 +373,20 @@ def main() -> None:
         sys.exit(ExitCode.ERROR)
 
 
-_GLOBAL_WITH_VALUE = {"--data-dir", "-d", "--max-file-size", "--max-depth", "--max-values", "--max-facts"}
-_GLOBAL_FLAGS = {"--no-bundled", "--no-cache"}
-
-
 def hoist_global_options(argv: list[str]) -> list[str]:
     """Move global options written after the command in front of it, so that
     ``aitrends validate --data-dir my-data`` works like ``aitrends --data-dir my-data validate``.
 
     Nothing after ``--`` is moved; an option missing its value is left for typer to report.
     """
+    from .._spec import GLOBAL
+
+    with_value = {spelling for spelling, o in GLOBAL.items() if o[1]}
+    flags = {spelling for spelling, o in GLOBAL.items() if not o[1] and spelling != "--version"}
     front: list[str] = []
     i = 0
     while i < len(argv) and argv[i].startswith("-"):  # options already before the command
-        step = 2 if argv[i] in _GLOBAL_WITH_VALUE else 1
+        step = 2 if argv[i] in with_value else 1
         front += argv[i : i + step]
         i += step
     if i >= len(argv):
@@ -392,9 +399,9 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest += argv[j:]
             break
         name = arg.split("=", 1)[0]
-        if (name in _GLOBAL_WITH_VALUE and "=" in arg) or arg in _GLOBAL_FLAGS:
+        if (name in with_value and "=" in arg) or arg in flags:
             moved.append(arg)
-        elif arg in _GLOBAL_WITH_VALUE and j + 1 < len(argv):
+        elif arg in with_value and j + 1 < len(argv):
             moved += argv[j : j + 2]
             j += 1
         else:

@@ -43,7 +43,10 @@ def claims(
         list[str] | None,
         typer.Option("--kind", "-k", help="claim, forecast, quote or figure; repeat for OR."),
     ] = None,
-    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Metric id or name.")] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", "-m", help="Metric id or name.", autocompletion=_completer("metrics")),
+    ] = None,
     since: Annotated[
         str | None, typer.Option(help="Said on or after this date (2024, 2024-05, 2024-05-01).")
     ] = None,

@@ -16,6 +16,7 @@ from ._app import (
     MetricOpt,
     PersonOpt,
     TopicOpt,
+    _completer,
     _day,
     _err,
     _join,
@@ -140,7 +141,9 @@ RELATED_COLUMNS = [
 @app.command()
 @cli_errors
 def related(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="Fact id.")],
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Fact id.", autocompletion=_completer("facts"))
+    ],
     limit: LimitOpt = 20,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -271,7 +274,13 @@ def _profile_card(
 @app.command()
 @cli_errors
 def person(
-    name: Annotated[str, typer.Argument(help="Person or organization: id, name or alias, any script.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Person or organization: id, name or alias, any script.",
+            autocompletion=_completer("entities"),
+        ),
+    ],
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
@@ -313,7 +322,12 @@ def person(
 @app.command()
 @cli_errors
 def source(
-    source_id: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, title or outlet.")],
+    source_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE", help="Source id, title or outlet.", autocompletion=_completer("sources")
+        ),
+    ],
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:

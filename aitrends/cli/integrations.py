@@ -9,7 +9,7 @@ import typer
 
 from ..cite import CiteFormat
 from ..export import ExportFormat
-from ._app import AsOfOpt, _day, _err, _kb, _stdout, app, cli_errors
+from ._app import AsOfOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 
@@ -89,7 +89,12 @@ def schema(
 @app.command()
 @cli_errors
 def cite(
-    refs: Annotated[list[str], typer.Argument(help="Source or fact ids.", metavar="SOURCE|FACT...")],
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Source or fact ids.", metavar="SOURCE|FACT...", autocompletion=_completer("refs")
+        ),
+    ],
     fmt: Annotated[
         CiteFormat, typer.Option("--format", "-f", help="Citation format.", case_sensitive=False)
     ] = CiteFormat.text,

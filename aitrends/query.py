@@ -1,0 +1,179 @@
+"""Selecting facts: the one implementation of the filters, the order and the limit.
+
+``aitrends claims``/``quote`` answered from the compiled index (:mod:`aitrends.fastpath`) and
+:meth:`aitrends.KnowledgeBase.facts` (the Python API and every other command) both select
+facts with :func:`select`, in SQL, over tables of the same shape: ``facts`` (or the index's
+narrow ``fact_cells``) with the columns ``id``, ``kind``, ``source``, ``metric``,
+``date_start`` and ``date_end``, and the link tables ``fact_topics`` and ``fact_speakers``. The
+index writes those columns with :func:`filter_columns`; a knowledge base loaded from YAML keeps
+an in-memory table written by the same function (:func:`memory_table`). So "which facts, in
+what order" cannot differ between the two. Names are resolved to ids before they get here.
+
+Standard library only: the fast path imports this module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import sqlite3
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+ORDER = "ORDER BY f.date_start IS NULL, f.date_start, f.id"
+"""Chronological by the date said (undated last), then by id."""
+
+FILTER_SCHEMA = """
+CREATE TABLE facts (id TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT NOT NULL, metric TEXT,
+                    date_start TEXT, date_end TEXT);
+CREATE INDEX facts_date ON facts(date_start, id);
+CREATE TABLE fact_topics (fact TEXT NOT NULL, position INTEGER NOT NULL, topic TEXT NOT NULL);
+CREATE INDEX fact_topics_topic ON fact_topics(topic, fact);
+CREATE TABLE fact_speakers (fact TEXT NOT NULL, position INTEGER NOT NULL, entity TEXT NOT NULL);
+CREATE INDEX fact_speakers_entity ON fact_speakers(entity, fact);
+"""
+"""The filter columns of :func:`memory_table` (the index's ``facts`` has these and more)."""
+
+
+class Selection:
+    """Which facts: every given filter must hold; several values of one filter mean any of them.
+
+    ``topics``, ``people``, ``sources`` and ``metrics`` are ids (topics with their
+    descendants already added); ``since``/``until`` are date intervals as ISO strings (first
+    day, last day), keeping facts whose date said overlaps and leaving undated facts out;
+    ``ids`` restricts to those facts (a full-text match); ``limit`` of 0 or None is no limit.
+    """
+
+    def __init__(
+        self,
+        *,
+        kinds: Iterable[str] = (),
+        topics: Iterable[str] = (),
+        people: Iterable[str] = (),
+        sources: Iterable[str] = (),
+        metrics: Iterable[str] = (),
+        since: tuple[str, str] | None = None,
+        until: tuple[str, str] | None = None,
+        ids: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self.kinds = sorted(set(kinds))
+        self.topics = sorted(set(topics))
+        self.people = sorted(set(people))
+        self.sources = sorted(set(sources))
+        self.metrics = sorted(set(metrics))
+        self.since = since
+        self.until = until
+        self.ids = None if ids is None else sorted(set(ids))
+        self.limit = limit
+
+
+def _in(values: Sequence[str]) -> str:
+    return f"({','.join('?' * len(values))})"
+
+
+def select(con: sqlite3.Connection, sel: Selection, columns: str, source: str = "facts f") -> list[Any]:
+    """Rows of ``columns`` of the facts ``sel`` selects, in order. ``source`` is the FROM
+    clause, naming the table of filter columns ``f`` (it may join others)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if sel.kinds:
+        where.append(f"f.kind IN {_in(sel.kinds)}")
+        params += sel.kinds
+    if sel.topics:
+        where.append(f"f.id IN (SELECT fact FROM fact_topics WHERE topic IN {_in(sel.topics)})")
+        params += sel.topics
+    if sel.people:
+        where.append(f"f.id IN (SELECT fact FROM fact_speakers WHERE entity IN {_in(sel.people)})")
+        params += sel.people
+    if sel.sources:
+        where.append(f"f.source IN {_in(sel.sources)}")
+        params += sel.sources
+    if sel.metrics:
+        where.append(f"f.metric IN {_in(sel.metrics)}")
+        params += sel.metrics
+    if sel.since or sel.until:
+        where.append("f.date_start IS NOT NULL")
+        if sel.since:
+            where.append("f.date_end >= ?")
+            params.append(sel.since[0])
+        if sel.until:
+            where.append("f.date_start <= ?")
+            params.append(sel.until[1])
+    if sel.ids is not None:
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS selected_ids (id TEXT PRIMARY KEY)")
+        con.execute("DELETE FROM selected_ids")
+        con.executemany("INSERT INTO selected_ids VALUES (?)", ((i,) for i in sel.ids))
+        where.append("f.id IN (SELECT id FROM selected_ids)")
+    sql = f"SELECT {columns} FROM {source}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " " + ORDER
+    if sel.limit and sel.limit < 2**62:  # a larger limit is no limit (SQLite's integers are 64-bit)
+        sql += f" LIMIT {int(sel.limit)}"
+    return con.execute(sql, params).fetchall()
+
+
+def interval(text: str) -> tuple[str, str] | None:
+    """First and last day (ISO) of a date typed as 2024, 2024-05 or 2024-05-01, ASCII digits
+    only, or None when it is not exactly such a date."""
+    parts = text.strip().split("-")
+    if not all(p.isascii() and p.isdigit() for p in parts) or [len(p) for p in parts] not in (
+        [4],
+        [4, 2],
+        [4, 2, 2],
+    ):
+        return None
+    numbers = [int(p) for p in parts]
+    try:
+        if len(numbers) == 3:
+            first = last = dt.date(*numbers)
+        elif len(numbers) == 2:
+            year, month = numbers
+            first = dt.date(year, month, 1)
+            last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            first, last = dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
+    except ValueError:  # month 0 or 13, day 0 or 31 April, year 0
+        return None
+    return first.isoformat(), last.isoformat()
+
+
+def forecast_status(end: dt.date | None, resolved: bool, as_of: dt.date) -> str:
+    """``resolved`` once a resolution is recorded; ``due`` once the horizon has ended (its
+    last day is before ``as_of``); else ``open``."""
+    if resolved:
+        return "resolved"
+    return "due" if end is not None and end < as_of else "open"
+
+
+def filter_columns(fact: Any, said: Any) -> tuple[Any, ...]:
+    """``id, kind, source, metric, date_start, date_end`` of a fact model (``said``: its
+    :class:`~aitrends.dates.PartialDate` or None), as the index and :func:`memory_table` store them."""
+    return (
+        fact.id,
+        fact.kind.value,
+        fact.source,
+        fact.metric,
+        said.start.isoformat() if said else None,
+        said.end.isoformat() if said else None,
+    )
+
+
+def memory_table(facts: Iterable[tuple[Any, Any]]) -> sqlite3.Connection:
+    """An in-memory database of :data:`FILTER_SCHEMA` for ``(fact, said)`` pairs."""
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    con.executescript(FILTER_SCHEMA)
+    for fact, said in facts:
+        con.execute("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?)", filter_columns(fact, said))
+        con.executemany(
+            "INSERT INTO fact_topics VALUES (?, ?, ?)", ((fact.id, i, t) for i, t in enumerate(fact.topics))
+        )
+        con.executemany(
+            "INSERT INTO fact_speakers VALUES (?, ?, ?)",
+            ((fact.id, i, s) for i, s in enumerate(fact.speaker)),
+        )
+    return con
