@@ -36,6 +36,8 @@ REFERENCE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "topics.yaml": ("topics", m.Topic),
     "metrics.yaml": ("metrics", m.Metric),
 }
+OTHER_FILES = {"hedges.yaml"}
+"""Files at the top of a data directory read by their own modules (:mod:`aitrends.hedges`)."""
 FACTS_DIR = "facts"
 _FACT_KEYS = {"source", "facts", "resolutions"}
 _fact_adapter: TypeAdapter[Any] = TypeAdapter(m.Fact)
@@ -581,7 +583,8 @@ def load_dirs(
                     Problem(display_path(p), None, "", f"{what} (facts/ holds *.yaml files only)")
                 )
         for p in _listing(directory):
-            if p.suffix in (".yaml", ".yml") and p.name not in REFERENCE_FILES and not p.name.startswith("."):
+            known = p.name in REFERENCE_FILES or p.name in OTHER_FILES
+            if p.suffix in (".yaml", ".yml") and not known and not p.name.startswith("."):
                 raw.problems.append(Problem(display_path(p), None, "", _misplaced(p)))
         for path in data_files(directory):
             if not _inside(path, directory):

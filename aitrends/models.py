@@ -5,6 +5,7 @@ Each field's docstring is its description in the JSON Schema and in ``docs/data-
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -413,6 +414,7 @@ class Outcome(StrEnum):
     false = "false"
     partly = "partly"
     ambiguous = "ambiguous"
+    void = "void"
 
 
 class Resolution(Model):
@@ -421,17 +423,30 @@ class Resolution(Model):
     fact: Slug
     """Id of the forecast it resolves."""
     outcome: Annotated[Outcome, BeforeValidator(lambda v: str(v).lower() if isinstance(v, bool) else v)]
-    """true, false, partly or ambiguous (YAML's unquoted true/false are accepted)."""
+    """true, false, partly, ambiguous (cannot be judged) or void (the question no longer
+    applies); YAML's unquoted true/false are accepted."""
     date: PartialDate
-    """When it was resolved."""
+    """When it was resolved (the event that settles it)."""
     evidence: Text
-    """What shows the outcome, in our own words."""
+    """What shows the outcome, in our own words, or where to read it."""
     source: Slug | None = None
     """Source in the knowledge base that settles it, if any."""
     url: str | None = None
     """Where the evidence can be read."""
     by: str | None = None
     """Who judged it."""
+    note: str | None = None
+    """Anything else about the judgement."""
+    recorded: PartialDate | None = None
+    """When the resolution was written down (``aitrends resolve`` sets it); ``scores --as-of``
+    counts it from then. Defaults to ``date``."""
+    superseded: PartialDate | None = None
+    """When a later resolution replaced this one (``resolve --replace``); kept as history."""
+
+    @property
+    def recorded_on(self) -> dt.date:
+        """The day it counts from: ``recorded``, else ``date`` (its first day)."""
+        return (self.recorded or self.date).start
 
 
 # --------------------------------------------------------------------------- facts

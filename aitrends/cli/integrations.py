@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..cite import CiteFormat
+from ..errors import UsageError
 from ..export import ExportFormat
 from ._app import _date, _err, _kb, _stdout, app, cli_errors
 
@@ -112,19 +113,49 @@ def cite(
 @app.command()
 @cli_errors
 def plot(
-    topic: Annotated[str, typer.Option("--topic", "-t", help="Topic id, label or alias.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Image file: .png, .svg or .pdf.", dir_okay=False)
     ],
+    what: Annotated[
+        str | None,
+        typer.Argument(metavar="[scores]", help="'scores': the calibration curve of the track records."),
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", "-t", help="Topic id, label or alias (for scores: only its forecasts)."),
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", "-p", help="scores: who predicts; repeat for OR.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="scores: only resolutions recorded on or before this date.", metavar="DATE"
+        ),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption.
+    """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption;
+    or, with 'scores', the calibration curve of the resolved forecasts (aitrends scores).
 
     Needs matplotlib (pip install 'aitrends[plot]').
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """
-    from ..plot import save, topic_figure
+    from ..plot import calibration_figure, save, topic_figure
 
-    fig = topic_figure(_kb(), topic)
+    if what is not None and what != "scores":
+        raise UsageError(f"plot: '{what}' is not something to plot; the choices are a --topic, or scores")
+    if what == "scores":
+        from ..forecasts import _as_date
+        from ..scores import scores
+
+        day = _as_date(_date(as_of, "--as-of"))
+        fig = calibration_figure(scores(_kb(), as_of=day, person=person, topic=topic))
+    else:
+        if topic is None:
+            raise UsageError("plot: give --topic TOPIC, or plot scores")
+        if person or as_of:
+            raise UsageError("plot: --person and --as-of go with plot scores")
+        fig = topic_figure(_kb(), topic)
     _err(f"wrote {save(fig, output, force=force)}")
