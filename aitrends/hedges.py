@@ -14,48 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from . import models as m
 from .errors import DataError, Problem
 from .loader import bundled_data_dir, display_path, loc_text, read_document
+from .models import HedgesFile, HedgeValue, HedgeWord
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
 HEDGES_FILE = "hedges.yaml"
 """The file name of the table, at the top of a data directory."""
-
-
-class HedgeValue(m.Model):
-    """The probability a word (or the unhedged default) stands for, and where it comes from."""
-
-    probability: float = Field(ge=0, le=1)
-    """The probability, 0 to 1."""
-    kent: str | None = None
-    """The point of Sherman Kent's scale it is placed at ('probable', 'chances about even')."""
-    source: str
-    """Id of the value's source in ``sources`` (``kent-1964``, ``own``...)."""
-    note: str | None = None
-    """Why this value, where it is not obvious."""
-
-
-class HedgeWord(HedgeValue):
-    """A hedge word and its probability."""
-
-    word: str = Field(min_length=1)
-    """The word or phrase as it appears in a fact's ``hedge`` (case does not matter)."""
-
-
-class HedgesFile(m.Model):
-    """``hedges.yaml``"""
-
-    sources: dict[str, str] = {}
-    """Sources of the values, by id: a full citation, or a note that a value is our own choice."""
-    default: HedgeValue | None = None
-    """The probability of a forecast worded without a hedge ('will')."""
-    words: list[HedgeWord] = []
-    """The hedge words."""
 
 
 @dataclass
@@ -70,20 +40,21 @@ class HedgeTable:
     """File each word (and ``""`` for the default) was last set in."""
 
     def match(self, hedge: str) -> list[HedgeWord]:
-        """The table's words found in ``hedge``, longest first; a matched span is not matched
-        again by a shorter word inside it (一定程度上 is not also 一定). Words of Latin letters
-        match whole words only ('can' is not in 'significant')."""
+        """The table's words found in ``hedge``, in the order they appear. Longer words are
+        matched first, and a matched span is not matched again by a shorter word inside it
+        (一定程度上 is not also 一定). Words of Latin letters match whole words only ('can' is
+        not in 'significant')."""
         text = hedge.lower()
-        found = []
+        found: list[tuple[int, HedgeWord]] = []
         for word in sorted(self.words, key=lambda w: (-len(w), w)):
             pattern = re.escape(word)
             if re.fullmatch(r"[a-z][a-z ]*", word):
                 pattern = rf"\b{pattern}\b"
             hit = re.search(pattern, text)
             if hit:
-                found.append(self.words[word])
+                found.append((hit.start(), self.words[word]))
                 text = text[: hit.start()] + "\x00" * len(hit.group()) + text[hit.end() :]
-        return found
+        return [w for _, w in sorted(found, key=lambda x: x[0])]
 
 
 @dataclass(frozen=True)
@@ -209,7 +180,8 @@ def table_for(kb: KnowledgeBase) -> HedgeTable:
 
 def estimate(table: HedgeTable, fact: m.Forecast) -> Estimate:
     """``fact``'s probability: its stated one (the middle of a range), else the lowest value
-    of the hedge words found in its ``hedge``, else the table's default."""
+    of the hedge words found in its ``hedge`` (the first of them on a tie), else the table's
+    default."""
     if fact.probability is not None:
         lo, hi = float(fact.probability.low), float(fact.probability.high)
         return Estimate((lo + hi) / 2, "stated", lo, hi)

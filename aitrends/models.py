@@ -666,3 +666,37 @@ class FactsFile(Model):
     """The facts."""
     resolutions: list[Resolution] = []
     """Outcomes of forecasts (of this file or any other)."""
+
+
+# --------------------------------------------------------------------------- hedge words
+
+
+class HedgeValue(Model):
+    """The probability a word (or the unhedged default) stands for, and where it comes from."""
+
+    probability: float = Field(ge=0, le=1)
+    """The probability, 0 to 1."""
+    kent: str | None = None
+    """The point of Sherman Kent's scale it is placed at ('probable', 'chances about even')."""
+    source: str
+    """Id of the value's source in ``sources`` (``kent-1964``, ``own``...)."""
+    note: str | None = None
+    """Why this value, where it is not obvious."""
+
+
+class HedgeWord(HedgeValue):
+    """A hedge word and its probability."""
+
+    word: str = Field(min_length=1)
+    """The word or phrase as it appears in a fact's ``hedge`` (case does not matter)."""
+
+
+class HedgesFile(Model):
+    """``hedges.yaml``"""
+
+    sources: dict[str, str] = {}
+    """Sources of the values, by id: a full citation, or a note that a value is our own choice."""
+    default: HedgeValue | None = None
+    """The probability of a forecast worded without a hedge ('will')."""
+    words: list[HedgeWord] = []
+    """The hedge words."""

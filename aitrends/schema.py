@@ -31,6 +31,7 @@ FILE_MODELS: dict[str, type[m.Model]] = {
     "topics": m.TopicsFile,
     "metrics": m.MetricsFile,
     "facts": m.FactsFile,
+    "hedges": m.HedgesFile,
 }
 """The model of each data file type; ``facts`` is every file in ``facts/``."""
 

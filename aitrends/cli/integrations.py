@@ -56,7 +56,7 @@ def schema(
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file is missing or out of date.")
     ] = False,
 ) -> None:
-    """Write JSON Schemas of the data files (sources, people, organizations, topics, metrics,
+    """Write JSON Schemas of the data files (sources, people, organizations, topics, metrics, hedges,
     facts), generated from the models, for editors that validate YAML as you type.
 
     A file is rewritten only when its content changes.

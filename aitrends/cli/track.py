@@ -72,8 +72,8 @@ def resolve(
 ) -> None:
     """Record how a forecast turned out, in your own data layer (--data-dir).
 
-    Writes to facts/resolutions.yaml of the topmost --data-dir (or $AITRENDS_DATA), keeping
-    the file's comments and order; the bundled data is never written. A forecast must be due
+    Writes to facts/resolutions.yaml of the topmost --data-dir (or $AITRENDS_DATA), created
+    if missing, keeping the file's comments and order; the bundled data is never written. A forecast must be due
     (its horizon over) unless --early.
 
     Example: aitrends --data-dir my-data resolve etzioni-more-multimodal-models-2024 --outcome true --on 2025-01-15 --evidence "https://example.org/multimodal-2024"
@@ -83,8 +83,14 @@ def resolve(
 
     day = _day(as_of)
     layer = _layer()
+    if not layer.exists() and State.data_dirs:  # a new layer: created by the write
+        from ..kb import load
+
+        kb = load(*[d for d in State.data_dirs if d != layer], bundled=State.bundled)
+    else:
+        kb = _kb()
     done = run(
-        _kb(),
+        kb,
         fact_id,
         outcome,
         evidence=evidence,
@@ -183,11 +189,11 @@ def scores(
         _stdout(to_yaml(rec))
         return
     rows: list[dict[str, Any]] = rec["predictors"]
-    if fmt in (Format.csv, Format.jsonl):
-        _output(rows, fmt, False, SCORE_COLUMNS)
+    if fmt in (Format.csv, Format.jsonl):  # one flat row per predictor (JSON has the forecasts)
+        _output([{k: v for k, v in r.items() if k != "forecasts"} for r in rows], fmt, False, SCORE_COLUMNS)
         return
     _output(rows, fmt, False, SCORE_COLUMNS, title=f"Track records as of {day}", empty="No forecasts match.")
-    if rows:
-        _output(
-            rec["calibration"], fmt, False, CALIBRATION_COLUMNS, title="Calibration of the scored forecasts"
-        )
+    bins = [b for b in rec["calibration"] if b["count"]]
+    if bins:
+        _stdout("")
+        _output(bins, fmt, False, CALIBRATION_COLUMNS, title="Calibration of the scored forecasts")
