@@ -158,6 +158,11 @@ def unresolve(kb: KnowledgeBase, fact_id: str, *, layer: Path) -> Resolved:
     current = kb.resolutions.get(fact.id)
     if current is None:
         raise ResolveError(f"'{fact.id}' has no resolution to remove")
+    origin = kb.resolution_origin[fact.id]
+    if _is_bundled(Path(origin.file)):
+        raise ResolveError(
+            f"the resolution of '{fact.id}' is in the bundled data ({origin.file}); it cannot be removed"
+        )
     path = _file_in_layer(kb, fact.id, layer)
     if path is None:
         raise ResolveError(
@@ -180,11 +185,7 @@ def _file_in_layer(kb: KnowledgeBase, fact_id: str, layer: Path) -> Path | None:
         inside = Path(os.path.abspath(path)).resolve().is_relative_to(layer.resolve())
     except (OSError, RuntimeError):  # pragma: no cover
         return None
-    if _is_bundled(path):
-        raise ResolveError(
-            f"the resolution of '{fact_id}' is in the bundled data ({origin.file}); it cannot be edited"
-        )
-    return path if inside else None
+    return path if inside and not _is_bundled(path) else None
 
 
 def _is_current(item: Any, fact_id: str) -> bool:

@@ -397,3 +397,47 @@ class TestScoresCommand:
         )
         card = runner.invoke(app, ["show", "etzioni-beyond-transformer-2024"], catch_exceptions=False)
         assert "default for an unhedged forecast" in card.stdout
+
+
+class TestLayers:
+    """A resolution in a lower layer is laid over, never edited from above."""
+
+    def test_replace_over_a_lower_layer_and_unresolve_refused(
+        self, layer: Path, tmp_path: Path, monkeypatch
+    ) -> None:  # type: ignore[no-untyped-def]
+        from aitrends import resolutions as r
+
+        top = tmp_path / "top"
+        top.mkdir()
+        kb = aitrends.load(layer, top)
+        fid = "lee-wired-ai-first-apps-2025"
+        with pytest.raises(r.ResolveError, match="not in"):
+            r.unresolve(kb, fid, layer=top)
+        done = r.resolve(kb, fid, "true", evidence="x", layer=top, as_of=dt.date(2026, 11, 23), replace=True)
+        assert done.path == top / "facts" / "resolutions.yaml" and done.previous is not None
+        assert (layer / "facts" / "resolutions.yaml").read_text(encoding="utf-8") == USER_FILE
+        assert aitrends.load(layer, top).resolutions[fid].outcome is m.Outcome.true
+        # the lower layer taken for the bundled data: its resolution cannot be removed
+        monkeypatch.setattr(r, "bundled_data_dir", lambda: layer)
+        with pytest.raises(r.ResolveError, match="bundled data"):
+            r.unresolve(aitrends.load(layer), fid, layer=top)
+        with pytest.raises(r.ResolveError, match="bundled data"):
+            r.user_layer([layer / "facts"])
+
+    def test_the_python_example_of_the_docs(self, tmp_path: Path) -> None:
+        from aitrends.resolutions import resolve
+
+        (tmp_path / "my-data").mkdir()
+        kb = aitrends.load(tmp_path / "my-data")
+        resolve(
+            kb,
+            "etzioni-more-multimodal-models-2024",
+            "true",
+            evidence="...",
+            layer=tmp_path / "my-data",
+            as_of=dt.date(2026, 11, 23),
+            on="2025-01-15",
+        )
+        report = scores(aitrends.load(tmp_path / "my-data"), as_of=dt.date(2026, 11, 23))
+        etzioni = next(p for p in report.record()["predictors"] if p["predictor"] == "oren-etzioni")
+        assert (etzioni["true"], etzioni["brier"]) == (1, pytest.approx(0.07**2))

@@ -245,3 +245,19 @@ def test_round_trip_keeps_the_rest_of_the_file(text: str, item: dict[str, object
         else:  # the list the item went into is left behind, empty
             assert yaml.safe_load(result) == {**before, "resolutions": []}
         assert not [f for f in os.listdir(d) if f.endswith(".tmp")]
+
+
+class TestFlowAndQuotedKeys:
+    """Flow lists are rewritten through ruamel.yaml; a quoted key is still found."""
+
+    def test_remove_and_replace_in_a_flow_list(self, tmp_path: Path) -> None:
+        p = _write(tmp_path, "# keep\nresolutions: [{fact: a}, {fact: b}]\n")
+        assert yamledit.replace_items(p, "resolutions", lambda r: r["fact"] == "a", lambda o: {"fact": "c"}) == 1
+        assert yamledit.remove_items(p, "resolutions", lambda r: r["fact"] == "b") == 1
+        assert yaml.safe_load(p.read_text()) == {"resolutions": [{"fact": "c"}]}
+        assert p.read_text().startswith("# keep\n")
+
+    def test_emptying_a_list_under_a_quoted_key_keeps_its_comment(self, tmp_path: Path) -> None:
+        p = _write(tmp_path, '"resolutions":   # mine\n  - fact: a\nother: 1\n')
+        assert yamledit.remove_items(p, "resolutions", lambda r: True) == 1
+        assert p.read_text() == '"resolutions": []   # mine\nother: 1\n'
