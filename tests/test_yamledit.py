@@ -252,7 +252,9 @@ class TestFlowAndQuotedKeys:
 
     def test_remove_and_replace_in_a_flow_list(self, tmp_path: Path) -> None:
         p = _write(tmp_path, "# keep\nresolutions: [{fact: a}, {fact: b}]\n")
-        assert yamledit.replace_items(p, "resolutions", lambda r: r["fact"] == "a", lambda o: {"fact": "c"}) == 1
+        assert (
+            yamledit.replace_items(p, "resolutions", lambda r: r["fact"] == "a", lambda o: {"fact": "c"}) == 1
+        )
         assert yamledit.remove_items(p, "resolutions", lambda r: r["fact"] == "b") == 1
         assert yaml.safe_load(p.read_text()) == {"resolutions": [{"fact": "c"}]}
         assert p.read_text().startswith("# keep\n")
