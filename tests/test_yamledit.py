@@ -263,3 +263,16 @@ class TestFlowAndQuotedKeys:
         p = _write(tmp_path, '"resolutions":   # mine\n  - fact: a\nother: 1\n')
         assert yamledit.remove_items(p, "resolutions", lambda r: True) == 1
         assert p.read_text() == '"resolutions": []   # mine\nother: 1\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\nresolutions:\n  - fact: a\n...\n", "---\nresolutions:\n  - fact: a\n  - fact: b\n...\n"),
+        ("---\nsource: s\n...\n", "---\nsource: s\n\nresolutions:\n  - fact: b\n...\n"),
+    ],
+)
+def test_document_markers_stay_around_the_document(tmp_path: Path, text: str, expected: str) -> None:
+    p = _write(tmp_path, text)
+    yamledit.append_item(p, "resolutions", {"fact": "b"})
+    assert p.read_text() == expected
