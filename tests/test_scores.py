@@ -441,3 +441,10 @@ class TestLayers:
         report = scores(aitrends.load(tmp_path / "my-data"), as_of=dt.date(2026, 11, 23))
         etzioni = next(p for p in report.record()["predictors"] if p["predictor"] == "oren-etzioni")
         assert (etzioni["true"], etzioni["brier"]) == (1, pytest.approx(0.07**2))
+
+
+def test_validate_checks_a_layers_hedges_file(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "hedges.yaml").write_text("words:\n  - {word: x, probability: 2, source: own}\n")
+    result = runner.invoke(app, ["-d", str(tmp_path), "validate"])
+    assert result.exit_code == 1
+    assert "hedges.yaml:2: words[0].probability:" in result.stderr and "Traceback" not in result.stderr
