@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 _FACT = Annotated[str, typer.Argument(metavar="ID", help="Forecast id.")]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="The day it is done on (default: today).", metavar="DATE")
+    str | None,
+    typer.Option("--as-of", help="The day the resolution is recorded (default: today).", metavar="DATE"),
 ]
 
 
