@@ -60,8 +60,9 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
         ref(mt, ("parent",), mt.parent, metrics, "metric")
     for f in facts.values():
         out += _check_fact(kb, f, ref, refs, entities, topics, sources, metrics, facts)
-    for fact_id, res in kb.resolutions.items():
-        origin = kb.resolution_origin[fact_id]
+    resolutions = [(fact_id, res, kb.resolution_origin[fact_id]) for fact_id, res in kb.resolutions.items()]
+    resolutions += [(fact_id, res, o) for fact_id, old in kb.resolution_history.items() for res, o in old]
+    for fact_id, res, origin in resolutions:
         target = facts.get(fact_id)
         if target is None:
             hint = suggest(fact_id, facts)

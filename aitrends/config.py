@@ -38,6 +38,10 @@ REFERENCE_FILES = ("sources.yaml", "people.yaml", "organizations.yaml", "topics.
 """The reference files of a data directory, in load order."""
 FACTS_DIR = "facts"
 """The folder of fact files in a data directory."""
+HEDGES_FILE = "hedges.yaml"
+"""The probabilities of hedge words (:mod:`aitrends.hedges`), bundled and in any layer."""
+OTHER_FILES = (HEDGES_FILE,)
+"""Files at the top of a data directory read by their own modules (:mod:`aitrends.hedges`)."""
 
 
 def limit_env(name: str) -> str:

@@ -161,10 +161,11 @@ def _as_date(value: dt.date | str | None) -> dt.date:
 status_of = status
 
 
-def describe_due(days: int | None, st: str) -> str:
-    """'due in 38 days', 'overdue by 1 year 2 months', 'no deadline'."""
+def describe_due(days: int | None, st: str, resolution: dict[str, Any] | None = None) -> str:
+    """'due in 38 days', 'overdue by 1 year 2 months', 'no deadline'; for a resolved forecast
+    its outcome, 'true on 2025-01-15' (given its ``resolution`` record)."""
     if st == "resolved":
-        return "resolved"
+        return f"{resolution['outcome']} on {resolution['date']}" if resolution else "resolved"
     if days is None:
         return "no deadline"
     span = _span(abs(days))

@@ -60,6 +60,8 @@ class KnowledgeBase:
         self.resolutions: dict[str, m.Resolution] = {}
         """Resolution of each resolved forecast, by fact id."""
         self.resolution_origin: dict[str, Origin] = {}
+        self.resolution_history: dict[str, list[tuple[m.Resolution, Origin]]] = defaultdict(list)
+        """Resolutions replaced by later ones (``superseded`` set), by fact id, in load order."""
         self.dirs: list[os.PathLike[str]] = []
         self.files: list[os.PathLike[str]] = []
         self._name_index: dict[str, NameIndex] = {}
@@ -124,6 +126,9 @@ class KnowledgeBase:
 
     def _merge_resolutions(self, loaded: Loaded, problems: list[Problem]) -> None:
         for res, origin in zip(loaded.items, loaded.where, strict=True):
+            if res.superseded is not None:
+                self.resolution_history[res.fact].append((res, origin))
+                continue
             previous = self.resolution_origin.get(res.fact)
             if previous is not None and previous.layer == origin.layer:
                 problems.append(

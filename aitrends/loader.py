@@ -39,6 +39,8 @@ REFERENCE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     name: (name.removesuffix(".yaml"), _MODELS[name.removesuffix(".yaml")]) for name in config.REFERENCE_FILES
 }
 FACTS_DIR = config.FACTS_DIR
+OTHER_FILES = set(config.OTHER_FILES)
+"""Files at the top of a data directory read by their own modules (:mod:`aitrends.hedges`)."""
 _FACT_KEYS = {"source", "facts", "resolutions"}
 _fact_adapter: TypeAdapter[Any] = TypeAdapter(m.Fact)
 
@@ -557,7 +559,8 @@ def load_dirs(
                     Problem(display_path(p), None, "", f"{what} (facts/ holds *.yaml files only)")
                 )
         for p in _listing(directory):
-            if p.suffix in (".yaml", ".yml") and p.name not in REFERENCE_FILES and not p.name.startswith("."):
+            known = p.name in REFERENCE_FILES or p.name in OTHER_FILES
+            if p.suffix in (".yaml", ".yml") and not known and not p.name.startswith("."):
                 raw.problems.append(Problem(display_path(p), None, "", _misplaced(p)))
         for path in data_files(directory):
             if not _inside(path, directory):

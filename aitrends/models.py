@@ -5,6 +5,7 @@ Each field's docstring is its description in the JSON Schema and in ``docs/data-
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -413,6 +414,7 @@ class Outcome(StrEnum):
     false = "false"
     partly = "partly"
     ambiguous = "ambiguous"
+    void = "void"
 
 
 class Resolution(Model):
@@ -421,17 +423,30 @@ class Resolution(Model):
     fact: Slug
     """Id of the forecast it resolves."""
     outcome: Annotated[Outcome, BeforeValidator(lambda v: str(v).lower() if isinstance(v, bool) else v)]
-    """true, false, partly or ambiguous (YAML's unquoted true/false are accepted)."""
+    """true, false, partly, ambiguous (cannot be judged) or void (the question no longer
+    applies); YAML's unquoted true/false are accepted."""
     date: PartialDate
-    """When it was resolved."""
+    """When it was resolved (the event that settles it)."""
     evidence: Text
-    """What shows the outcome, in our own words."""
+    """What shows the outcome, in our own words, or where to read it."""
     source: Slug | None = None
     """Source in the knowledge base that settles it, if any."""
     url: str | None = None
     """Where the evidence can be read."""
     by: str | None = None
     """Who judged it."""
+    note: str | None = None
+    """Anything else about the judgement."""
+    recorded: PartialDate | None = None
+    """When the resolution was written down (``aitrends resolve`` sets it); ``scores --as-of``
+    counts it from then. Defaults to ``date``."""
+    superseded: PartialDate | None = None
+    """When a later resolution replaced this one (``resolve --replace``); kept as history."""
+
+    @property
+    def recorded_on(self) -> dt.date:
+        """The day it counts from: ``recorded``, else ``date`` (its first day)."""
+        return (self.recorded or self.date).start
 
 
 # --------------------------------------------------------------------------- facts
@@ -651,3 +666,37 @@ class FactsFile(Model):
     """The facts."""
     resolutions: list[Resolution] = []
     """Outcomes of forecasts (of this file or any other)."""
+
+
+# --------------------------------------------------------------------------- hedge words
+
+
+class HedgeValue(Model):
+    """The probability a word (or the unhedged default) stands for, and where it comes from."""
+
+    probability: float = Field(ge=0, le=1)
+    """The probability, 0 to 1."""
+    kent: str | None = None
+    """The point of Sherman Kent's scale it is placed at ('probable', 'chances about even')."""
+    source: str
+    """Id of the value's source in ``sources`` (``kent-1964``, ``own``...)."""
+    note: str | None = None
+    """Why this value, where it is not obvious."""
+
+
+class HedgeWord(HedgeValue):
+    """A hedge word and its probability."""
+
+    word: str = Field(min_length=1)
+    """The word or phrase as it appears in a fact's ``hedge`` (case does not matter)."""
+
+
+class HedgesFile(Model):
+    """``hedges.yaml``"""
+
+    sources: dict[str, str] = {}
+    """Sources of the values, by id: a full citation, or a note that a value is our own choice."""
+    default: HedgeValue | None = None
+    """The probability of a forecast worded without a hedge ('will')."""
+    words: list[HedgeWord] = []
+    """The hedge words."""

@@ -24,6 +24,7 @@ from .frames import require
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
+    from .scores import ScoreReport
 
 POINT_GID = "aitrends-figure"
 """``gid`` of each marker series of dated figures (one Line2D per metric, unit and bound)."""
@@ -204,6 +205,49 @@ def _caption(kb: KnowledgeBase, source_ids: list[str], width: float) -> str:
         lines.append(f"[{sid}] {s.title_en} ({outlet}, {s.published or 'undated'})")
     chars = int(width * 16)
     return "Sources:\n" + "\n".join(textwrap.fill(line, chars, subsequent_indent="    ") for line in lines)
+
+
+CALIBRATION_GID = "aitrends-calibration"
+"""``gid`` of the calibration curve (observed frequency against mean predicted probability)."""
+
+
+def calibration_figure(report: ScoreReport, *, width: float = 6.0) -> Any:
+    """A :class:`matplotlib.figure.Figure` of the calibration of ``report``
+    (:func:`aitrends.scores.scores`): for each bin of predicted probability, the observed
+    frequency against the mean prediction, each point sized by its number of forecasts, with
+    the diagonal of perfect calibration.
+
+    Raises :class:`NotFoundError` when no resolved forecast is scored.
+    """
+    require("matplotlib", "plot")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    points = [b for b in report.calibration if b.count]
+    if not points:
+        raise NotFoundError("Nothing to plot: no resolved forecast is scored (see aitrends resolve)")
+    fig = Figure(figsize=(width, width), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
+    xs = [b.mean_probability or 0.0 for b in points]
+    ys = [b.observed or 0.0 for b in points]
+    (line,) = ax.plot(xs, ys, marker="o", color="tab:blue", label="observed")
+    line.set_gid(CALIBRATION_GID)
+    ax.scatter(xs, ys, s=[30 + 20 * b.count for b in points], color="tab:blue", alpha=0.4)
+    for b, x, y in zip(points, xs, ys, strict=True):
+        ax.annotate(f"n={b.count}", (x, y), textcoords="offset points", xytext=(6, -10), fontsize="small")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("predicted probability (stated, else from the hedge word)")
+    ax.set_ylabel("observed frequency (partly = 0.5)")
+    n = sum(b.count for b in points)
+    ax.set_title(
+        f"Calibration of {n} resolved forecast{'s' if n != 1 else ''} as of {report.as_of}", fontsize="medium"
+    )
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    return fig
 
 
 def save(fig: Any, path: Path | str, *, force: bool = False) -> Path:

@@ -31,6 +31,7 @@ FILE_MODELS: dict[str, type[m.Model]] = {
     "topics": m.TopicsFile,
     "metrics": m.MetricsFile,
     "facts": m.FactsFile,
+    "hedges": m.HedgesFile,
 }
 """The model of each data file type; ``facts`` is every file in ``facts/``."""
 
@@ -235,7 +236,8 @@ def data_format_markdown() -> str:
         "     tests/test_schema.py fails when it is out of date. Do not edit by hand. -->",
         "",
         "The knowledge base is a directory of YAML files: five reference files and one file of",
-        "facts per article in `facts/`. Every file is checked by `aitrends validate`; the JSON",
+        "facts per article in `facts/`, and `hedges.yaml`, the probabilities of hedge words",
+        "([forecasts.md](forecasts.md)). Every file is checked by `aitrends validate`; the JSON",
         "Schemas in `schemas/` (written by `aitrends schema`) let an editor check them as you type.",
         "Each bundled file names its schema on its first line, e.g.",
         "",

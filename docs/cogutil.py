@@ -44,3 +44,57 @@ def show(command: str, *, lines: int | None = None, stderr: bool = False) -> Non
     for line in text:
         cog.outl(line.rstrip())
     cog.outl("```")
+
+
+def session(
+    commands: list[str], *, setup: tuple[str, ...] = (), files: tuple[str, ...] = (), layer: str = "my-data"
+) -> None:
+    """Run ``commands`` one after another in a scratch directory (the working directory for
+    their length), each shown with its stdout and stderr, after running ``setup`` unshown; then
+    show ``files``. Commands that write a data layer (``resolve``) so start from an empty
+    ``layer`` each time the docs are generated."""
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from aitrends.cli import app
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        os.makedirs(os.path.join(scratch, layer))
+        os.chdir(scratch)
+        try:
+            for command in setup:
+                result = CliRunner().invoke(app, shlex.split(command)[1:], catch_exceptions=False)
+                assert result.exit_code == 0, result.stderr
+            for command in commands:
+                show(command, stderr=True)
+            for name in files:
+                with open(name, encoding="utf-8") as fh:
+                    cog.outl("```yaml")
+                    cog.outl(f"# {name}")
+                    cog.out(fh.read())
+                    cog.outl("```")
+        finally:
+            os.chdir(here)
+
+
+def hedge_table() -> None:
+    """The bundled hedge-word table (data/hedges.yaml) as Markdown."""
+    from aitrends.hedges import load_table
+
+    table = load_table()
+    d = table.default
+    assert d is not None
+    cog.outl("| word | probability | Kent's point | source | note |")
+    cog.outl("|---|---|---|---|---|")
+    cog.outl(f"| *(no hedge)* | {d.probability:g} | {d.kent} | {d.source} | {_cell(d.note)} |")
+    for w in sorted(table.words.values(), key=lambda w: (-w.probability, w.word)):
+        cog.outl(f"| {w.word} | {w.probability:g} | {w.kent} | {w.source} | {_cell(w.note)} |")
+    cog.outl("")
+    for sid, text in table.sources.items():
+        cog.outl(f"- `{sid}`: {_cell(text)}")
+
+
+def _cell(text: str | None) -> str:
+    return " ".join((text or "").split()).replace("|", "\\|")

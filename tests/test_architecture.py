@@ -14,11 +14,35 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "aitrends"
 
 LAYERS = {
-    "base": {"errors", "config", "clock", "query", "yamlio", "search", "tables", "atomic", "dates", "_spec"},
+    "base": {
+        "errors",
+        "config",
+        "clock",
+        "query",
+        "yamlio",
+        "search",
+        "tables",
+        "atomic",
+        "dates",
+        "_spec",
+        "yamledit",
+    },
     "model": {"models", "quantity", "schema"},
     "load": {"loader"},
     "kb": {"kb", "checks"},
-    "analysis": {"forecasts", "trends", "relate", "verify", "records", "cite", "frames", "display"},
+    "analysis": {
+        "forecasts",
+        "trends",
+        "relate",
+        "verify",
+        "records",
+        "cite",
+        "frames",
+        "display",
+        "hedges",
+        "resolutions",
+        "scores",
+    },
     "store/io": {"cache", "index", "export", "views", "render", "plot"},
     "cli": {"cli", "fastpath", "__main__", "__init__"},
 }

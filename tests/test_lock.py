@@ -8,13 +8,18 @@ import tomllib
 from .conftest import ROOT
 
 
+def _normal(name: str) -> str:
+    """A project name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _name(requirement: str) -> str:
-    return re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return _normal(re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0])
 
 
 def _locked() -> dict[str, str]:
     text = (ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
-    return {m[1].lower(): m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+    return {_normal(m[1]): m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
 
 
 def test_every_dependency_and_test_extra_is_locked_with_hashes():
@@ -36,7 +41,7 @@ def test_pinned_versions_satisfy_the_project_ranges():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     locked = _locked()
     for req in map(Requirement, project["dependencies"] + project["optional-dependencies"]["test"]):
-        name = req.name.lower().replace("_", "-")
+        name = _normal(req.name)
         assert req.specifier.contains(locked[name], prereleases=True), (
             name,
             locked[name],

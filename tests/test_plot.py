@@ -167,3 +167,33 @@ def test_command(runner, layered, tmp_path):
         app, ["--no-bundled", "-d", str(FIXTURE_DATA), "plot", "-t", "nothing", "-o", str(out)]
     )
     assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown topic 'nothing'")
+
+
+class TestPlotScores:
+    """plot scores: the calibration curve of the resolved forecasts."""
+
+    def test_draws_the_observed_frequencies(self, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        import datetime as dt
+
+        from aitrends.scores import scores
+
+        from .conftest import FIXTURES
+
+        layer = FIXTURES / "track-layer"
+        fig = plot.calibration_figure(scores(aitrends.load(layer), as_of=dt.date(2026, 12, 2)))
+        [line] = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == plot.CALIBRATION_GID]
+        assert list(line.get_ydata()) == pytest.approx([0.5, 1 / 3, 0.7])
+        out = tmp_path / "calibration.png"
+        args = ["-d", str(layer), "plot", "scores", "-o", str(out), "--as-of", "2026-12-02"]
+        result = runner.invoke(app, args, catch_exceptions=False)
+        assert (result.exit_code, result.stderr) == (0, f"wrote {out}\n") and png_size(out)[0] > 0
+
+    def test_nothing_resolved_and_bad_choices(self, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        out = tmp_path / "x.png"
+        nothing = runner.invoke(app, ["plot", "scores", "-o", str(out), "--as-of", "2026-12-02"])
+        assert nothing.exit_code == 1 and "no resolved forecast" in nothing.stderr
+        wrong = runner.invoke(app, ["plot", "things", "-o", str(out)])
+        assert wrong.exit_code == 2 and "'things'" in wrong.stderr
+        bare = runner.invoke(app, ["plot", "-o", str(out)])
+        assert bare.exit_code == 2 and "--topic" in bare.stderr
+        assert not out.exists()

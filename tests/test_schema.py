@@ -169,7 +169,7 @@ QUANTITY = {"value": 1.0, "unit": "USD", "stated": "1美元"}
         ({"resolutions": [{"fact": "x", "outcome": True, "date": "2025", "evidence": "e"}]}, []),
         (
             {"resolutions": [{"fact": "x", "outcome": "maybe", "date": "2025", "evidence": "e"}]},
-            ["'maybe' is not one of ['true', 'false', 'partly', 'ambiguous']"],
+            ["'maybe' is not one of ['true', 'false', 'partly', 'ambiguous', 'void']"],
         ),
     ],
 )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @app.command()
 @cli_errors
 def validate() -> None:
-    """Check every data file: schema, ids, references, numbers against their text.
+    """Check every data file: schema, ids, references, numbers against their text, hedges.yaml.
 
     Prints one line per problem and exits 1 if there are any; else a summary.
 
@@ -30,7 +30,10 @@ def validate() -> None:
     """
     from collections import Counter
 
+    from ..hedges import table_for
+
     kb = _kb()
+    table_for(kb)  # the hedge-word tables (hedges.yaml) of the bundled data and the layers
     kinds = Counter(f.kind.value for f in kb.all_facts)
     by_kind = ", ".join(f"{kinds.get(k, 0)} {k}s" for k in ("claim", "forecast", "quote", "figure"))
     _err(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .. import models as m
 from ..errors import UsageError
 from ..render import Format
 from ..views import FACT_COLUMNS, QUOTE_COLUMNS
@@ -146,7 +147,12 @@ def show(
 
     day = _day(as_of)
     kb = _kb()
-    rec = fact_record(kb, kb.get(fact_id), as_of=day)
+    fact = kb.get(fact_id)
+    rec = fact_record(kb, fact, as_of=day)
+    if isinstance(fact, m.Forecast):
+        from ..hedges import estimate, table_for
+
+        rec["probability_used"] = estimate(table_for(kb), fact).record()
     if json_ or fmt is Format.json:
         _stdout(to_json(rec))
         return
@@ -219,19 +225,27 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
             ("status", f"{r['status']} (as of {r['as_of']})"),
             ("criteria", r["criteria"]),
             ("condition", r.get("condition")),
-            (
-                "probability",
-                f"{r['probability']['low']:g}–{r['probability']['high']:g} ('{r['probability']['stated']}')"
-                if r.get("probability")
-                else None,
-            ),
+            ("probability", _probability(r)),
         ]
         res = r.get("resolution")
         if res:
-            pairs.append(("resolution", f"{res['outcome']} on {res['date']}: {res['evidence']}"))
+            extra = "".join(f"; {k} {res[k]}" for k in ("by", "note") if res.get(k))
+            pairs.append(("resolution", f"{res['outcome']} on {res['date']}: {res['evidence']}{extra}"))
     pairs += [
         ("links", "; ".join(f"{x['rel']} {x['fact']}" for x in r["links"])),
         ("note", r["note"]),
         ("file", str(kb.origin(kb.get(r["id"])))),
     ]
     return pairs
+
+
+def _probability(r: dict[str, Any]) -> str | None:
+    """'0.75, from the hedge word '预计' (Kent's 'probable'; source: own)', or the stated one."""
+    used = r.get("probability_used")
+    stated = r.get("probability")
+    if used is None:
+        return f"{stated['low']:g}–{stated['high']:g} ('{stated['stated']}')" if stated else None
+    from ..hedges import Estimate
+
+    text = Estimate(**used).describe()
+    return f"{text} ('{stated['stated']}')" if stated else text

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..cite import CiteFormat
+from ..errors import UsageError
 from ..export import ExportFormat
 from ._app import AsOfOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
 
@@ -51,7 +52,7 @@ def schema(
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file is missing or out of date.")
     ] = False,
 ) -> None:
-    """Write JSON Schemas of the data files (sources, people, organizations, topics, metrics,
+    """Write JSON Schemas of the data files (sources, people, organizations, topics, metrics, hedges,
     facts), generated from the models, for editors that validate YAML as you type.
 
     A file is rewritten only when its content changes.
@@ -113,19 +114,48 @@ def cite(
 @app.command()
 @cli_errors
 def plot(
-    topic: Annotated[str, typer.Option("--topic", "-t", help="Topic id, label or alias.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Image file: .png, .svg or .pdf.", dir_okay=False)
     ],
+    what: Annotated[
+        str | None,
+        typer.Argument(metavar="[scores]", help="'scores': the calibration curve of the track records."),
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", "-t", help="Topic id, label or alias (for scores: only its forecasts)."),
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", "-p", help="scores: who predicts; repeat for OR.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="scores: only resolutions recorded on or before this date.", metavar="DATE"
+        ),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption.
+    """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption;
+    or, with 'scores', the calibration curve of the resolved forecasts (aitrends scores).
 
     Needs matplotlib (pip install 'aitrends[plot]').
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """
-    from ..plot import save, topic_figure
+    from ..plot import calibration_figure, save, topic_figure
 
-    fig = topic_figure(_kb(), topic)
+    if what is not None and what != "scores":
+        raise UsageError(f"plot: '{what}' is not something to plot; the choices are a --topic, or scores")
+    if what == "scores":
+        from ..scores import scores
+
+        day = _day(as_of)
+        fig = calibration_figure(scores(_kb(), as_of=day, person=person, topic=topic))
+    else:
+        if topic is None:
+            raise UsageError("plot: give --topic TOPIC, or plot scores")
+        if person or as_of:
+            raise UsageError("plot: --person and --as-of go with plot scores")
+        fig = topic_figure(_kb(), topic)
     _err(f"wrote {save(fig, output, force=force)}")

@@ -91,7 +91,7 @@ def forecasts(
     records = []
     for f in found:
         r = fact_record(kb, f, as_of=day)
-        r["due"] = describe_due(r["days_to_due"], r["status"])
+        r["due"] = describe_due(r["days_to_due"], r["status"], r["resolution"])
         records.append(r)
     _output(
         records,
