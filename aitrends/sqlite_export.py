@@ -241,11 +241,11 @@ def _write(con: sqlite3.Connection, kb: KnowledgeBase, as_of: dt.date) -> None:
     for f in kb.all_facts:
         origin = kb.origin(f)
         item = origin.path[1] if len(origin.path) > 1 and isinstance(origin.path[1], int) else 0
-        rows = index._fact_rows(kb, f, _relative_file(kb, f), item)
+        fact_rows = index._fact_rows(kb, f, _relative_file(kb, f), item)
         rec = fact_record(kb, f, as_of=as_of)
         said = kb.said(f)
         rate = rec.get("rate_normalized") or {}
-        rows["facts"] = [
+        fact_rows["facts"] = [
             (*row[:-3], json.dumps(rec, ensure_ascii=False), *row[-2:])
             + (
                 said.start.year if said else None,
@@ -253,9 +253,9 @@ def _write(con: sqlite3.Connection, kb: KnowledgeBase, as_of: dt.date) -> None:
                 rate.get("halving_months"),
                 rate.get("percent_per_year"),
             )
-            for row in rows["facts"]
+            for row in fact_rows["facts"]
         ]
-        for table, table_rows in rows.items():
+        for table, table_rows in fact_rows.items():
             index._insert(con, table, table_rows)
         index._insert(
             con,
@@ -487,7 +487,10 @@ def datasette_metadata(database: str, numbers: dict[str, int]) -> dict[str, Any]
                     },
                     FTS_TABLE: {"hidden": True},
                     VOCAB_TABLE: {"hidden": True},
-                    **{f"{FTS_TABLE}_{s}": {"hidden": True} for s in ("data", "idx", "content", "docsize", "config")},
+                    **{
+                        f"{FTS_TABLE}_{s}": {"hidden": True}
+                        for s in ("data", "idx", "content", "docsize", "config")
+                    },
                 },
                 "queries": CANNED_QUERIES,
             }

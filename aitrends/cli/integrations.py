@@ -1,4 +1,4 @@
-"""Where users already work: export, schema, cite, plot."""
+"""Where users already work: export, serve, schema, cite, plot."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from ..export import ExportFormat
 from ._app import _date, _err, _kb, _stdout, app, cli_errors
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Judge forecast status on this date (default: today).")
+]
 
 
 @app.command()
@@ -20,9 +23,7 @@ def export(
     path: Annotated[Path, typer.Argument(help="Output file (a directory for --to csv).", metavar="PATH")],
     to: Annotated[ExportFormat, typer.Option("--to", help="Format to write.", case_sensitive=False)],
     force: ForceOpt = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Judge forecast status on this date (default: today).")
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Export the knowledge base: SQLite (with full-text search), CSV tables, JSON Lines or Parquet.
 
@@ -40,6 +41,50 @@ def export(
     written = run(_kb(), to, path, force=force, as_of=day)
     for p in written:
         _err(f"wrote {p}")
+
+
+@app.command()
+@cli_errors
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", "-o", help="Open it in a web browser.")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Browse and search the knowledge base in Datasette: facets, fact pages, Chinese search.
+
+    Builds the SQLite export in the cache directory (or reuses it when the data has not
+    changed) and serves it with Datasette and the aitrends plugin until Ctrl-C. Search finds
+    what aitrends search finds. Needs Datasette (pip install 'aitrends[serve]').
+
+    Example: aitrends serve --port 8001 --open
+    """
+    import signal
+    import subprocess
+
+    from ..forecasts import _as_date
+    from ..serve import datasette_command, require_datasette, serving_export
+
+    require_datasette()
+    day = _as_date(_date(as_of, "--as-of"))
+    served = serving_export(_kb(), as_of=day)
+    _err(f"{'built' if served.built else 'reusing'} {served.database}")
+    where = f"http://{host}:{port}/" if port else f"{host} on a free port (Datasette prints it)"
+    _err(f"serving {where} (Ctrl-C to stop)")
+    proc = subprocess.Popen(datasette_command(served, host=host, port=port, open_browser=open_browser))
+    # Datasette stops with aitrends: Ctrl-C reaches both; a SIGTERM to aitrends is passed on
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.wait()
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

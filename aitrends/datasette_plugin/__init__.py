@@ -19,9 +19,9 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from datasette import hookimpl
+from datasette import hookimpl as _hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
@@ -33,6 +33,19 @@ from ..sqlite_export import (
     is_export,
     vocabulary,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def hookimpl(func: F) -> F:
+    """Datasette's ``hookimpl`` (typed)."""
+    return cast(F, _hookimpl(func))
+
+
+def hookimpl_last(func: F) -> F:
+    """Datasette's ``hookimpl(trylast=True)`` (typed)."""
+    return cast(F, _hookimpl(trylast=True)(func))
+
 
 _EXPORTS: dict[tuple[str, int, int], dict[str, int] | None] = {}
 _MATCHERS: dict[tuple[str, int, int], MatchExpression] = {}
@@ -61,7 +74,8 @@ def _export_counts(path: str | None) -> dict[str, int] | None:
             try:
                 if is_export(con):
                     counts = {
-                        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("facts", "sources")
+                        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                        for t in ("facts", "sources")
                     }
             except sqlite3.Error:
                 counts = None
@@ -90,7 +104,7 @@ def _matcher(conn: sqlite3.Connection, path: str | None) -> MatchExpression:
     return _MATCHERS[key]
 
 
-@hookimpl(trylast=True)  # after Datasette's own escape_fts, which this one replaces
+@hookimpl_last  # after Datasette's own escape_fts, which this one replaces
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
     if not is_export(conn):
         return
@@ -226,7 +240,8 @@ async def _fact_page(datasette: Any, database: str, fact_id: str) -> dict[str, A
             "facts_url": _facts_url(datasette, database, source=rec["source"]),
             "row_url": str(datasette.urls.row(database, "sources", tilde_encode(rec["source"]))),
         },
-        "rate": rate and {
+        "rate": rate
+        and {
             "direction": rate.get("direction"),
             "annual_factor": _number(rate["annual_factor"]) if rate.get("annual_factor") else None,
             "halving_months": _number(rate["halving_months"]) if rate.get("halving_months") else None,
