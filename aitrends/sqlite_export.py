@@ -395,6 +395,31 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
+def _home_html(database: str, description: str) -> str:
+    """The home page's text: what this is, a search box, where to start."""
+    from html import escape
+    from urllib.parse import quote
+
+    db = "/" + quote(database, safe="")
+
+    def links(pairs: list[tuple[str, str]]) -> str:
+        return " · ".join(f'<a href="{db}/{path}">{escape(text)}</a>' for path, text in pairs)
+
+    return (
+        f"<p>{escape(description)}</p>\n"
+        f'<form class="aitrends-search" action="{db}/facts" method="get">'
+        '<input type="search" name="_search" aria-label="Search the facts" size="40" '
+        'placeholder="光伏, 李開復, inference cost"> <input type="submit" value="Search the facts"></form>\n'
+        "<p>Browse: "
+        + links([("facts", "facts"), ("trends", "trends"), ("sources", "sources")])
+        + " · "
+        + links([("entities", "people and organizations"), ("topics", "topics")])
+        + "</p>\n<p>Ask: "
+        + links([(q, CANNED_QUERIES[q]["title"]) for q in CANNED_QUERIES])
+        + "</p>"
+    )
+
+
 def datasette_metadata(database: str, numbers: dict[str, int]) -> dict[str, Any]:
     """Datasette metadata for an export named ``database`` (``numbers``: see :func:`counts`):
     titles and descriptions of every table and column, facets, the search index and canned
@@ -413,12 +438,14 @@ def datasette_metadata(database: str, numbers: dict[str, int]) -> dict[str, Any]
         "fts_pk": "rowid",
         "columns": FACT_COLUMN_DESCRIPTIONS,
     }
+    description = (
+        f"{numbers['facts']} facts (claims, forecasts, quotes and figures) from "
+        f"{numbers['sources']} articles, each with the verbatim excerpt it rests on."
+    )
     return {
         "title": "aitrends: claims about the AI industry",
-        "description": (
-            f"{numbers['facts']} facts (claims, forecasts, quotes and figures) from "
-            f"{numbers['sources']} articles, each with the verbatim excerpt it rests on."
-        ),
+        "description": description,
+        "description_html": _home_html(database, description),
         "databases": {
             database: {
                 "title": "aitrends knowledge base",

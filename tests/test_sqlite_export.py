@@ -263,6 +263,10 @@ class TestServe:
         (cmd,) = started
         assert cmd[cmd.index("--port") + 1] == "9001" and cmd[cmd.index("--host") + 1] == "127.0.0.1"
         assert "--open" not in cmd
+        passed = runner.invoke(
+            app, [*args, "--", "--setting", "sql_time_limit_ms", "5000"], catch_exceptions=False
+        )
+        assert passed.exit_code == 0 and started[-1][-3:] == ["--setting", "sql_time_limit_ms", "5000"]
         database = Path(cmd[4])
         assert result.stderr.splitlines() == [
             f"built {database}",

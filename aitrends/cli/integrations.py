@@ -46,6 +46,10 @@ def export(
 @app.command()
 @cli_errors
 def serve(
+    datasette_args: Annotated[
+        list[str] | None,
+        typer.Argument(help="More options for datasette serve, after --.", metavar="[-- DATASETTE OPTIONS]"),
+    ] = None,
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
@@ -73,7 +77,8 @@ def serve(
     _err(f"{'built' if served.built else 'reusing'} {served.database}")
     where = f"http://{host}:{port}/" if port else f"{host} on a free port (Datasette prints it)"
     _err(f"serving {where} (Ctrl-C to stop)")
-    proc = subprocess.Popen(datasette_command(served, host=host, port=port, open_browser=open_browser))
+    cmd = datasette_command(served, host=host, port=port, open_browser=open_browser)
+    proc = subprocess.Popen(cmd + (datasette_args or []))
     # Datasette stops with aitrends: Ctrl-C reaches both; a SIGTERM to aitrends is passed on
     previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))
     try:

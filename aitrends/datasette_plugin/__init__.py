@@ -128,7 +128,7 @@ def get_metadata(datasette: Any, key: Any, database: Any, table: Any) -> dict[st
         meta = datasette_metadata(name, counts)
         out["databases"].update(meta["databases"])
         if len(datasette.databases) <= 2:  # this export (and _memory, or _internal): its title
-            out.update(title=meta["title"], description=meta["description"])
+            out.update({k: meta[k] for k in ("title", "description", "description_html")})
     return out
 
 
@@ -147,6 +147,13 @@ def _fact_url(datasette: Any, database: str, fact_id: str) -> str:
 
 
 @hookimpl
+def extra_css_urls(database: str | None, datasette: Any) -> list[str]:
+    if database is None or database not in _exports(datasette):
+        return []
+    return [str(datasette.urls.static_plugins("aitrends", "aitrends.css"))]
+
+
+@hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str, database: str, datasette: Any) -> Any:
     if database not in _exports(datasette) or value is None:
         return None
@@ -160,6 +167,14 @@ def render_cell(row: Any, value: Any, column: str, table: str, database: str, da
         if unit:
             return Markup(f"{escape(_number(value))}&nbsp;<small>{escape(unit)}</small>")
         return None
+    if column == "record" and isinstance(value, str):  # long JSON: folded, so rows stay short
+        try:
+            pretty = json.dumps(json.loads(value), ensure_ascii=False, indent=2)
+        except ValueError:
+            return None
+        return Markup(
+            f'<details class="aitrends-record"><summary>JSON</summary><pre>{escape(pretty)}</pre></details>'
+        )
     if table == "facts" and column in ("speaker", "topics") and isinstance(value, str):
         try:
             ids = json.loads(value)
