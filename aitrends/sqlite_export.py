@@ -82,6 +82,9 @@ EXTRA_FACT_COLUMNS = {
 normalised rate."""
 
 RELATED_PER_FACT = 10
+RELATED_MAX_FACTS = 20_000
+"""Above this many facts ``fact_related`` is left empty: :func:`aitrends.relate.related`
+compares a fact with every other, so all of them at once grow with the square."""
 
 
 # ---------------------------------------------------------------- search
@@ -257,14 +260,15 @@ def _write(con: sqlite3.Connection, kb: KnowledgeBase, as_of: dt.date) -> None:
         ]
         for table, table_rows in fact_rows.items():
             index._insert(con, table, table_rows)
-        index._insert(
-            con,
-            "fact_related",
-            [
-                (f.id, i, r.fact.id, json.dumps(r.reasons, ensure_ascii=False))
-                for i, r in enumerate(related(kb, f.id, limit=RELATED_PER_FACT))
-            ],
-        )
+        if len(kb.all_facts) <= RELATED_MAX_FACTS:
+            index._insert(
+                con,
+                "fact_related",
+                [
+                    (f.id, i, r.fact.id, json.dumps(r.reasons, ensure_ascii=False))
+                    for i, r in enumerate(related(kb, f.id, limit=RELATED_PER_FACT))
+                ],
+            )
     rowids = dict(con.execute("SELECT id, rowid FROM facts").fetchall())
     marks = ",".join("?" * (len(FTS_FIELDS) + 1))
     con.executemany(

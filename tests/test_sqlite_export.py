@@ -101,6 +101,18 @@ class TestExport:
             ).fetchone()[0]
         )
 
+    def test_related_facts_are_left_out_of_a_large_knowledge_base(self, kb, tmp_path, monkeypatch):
+        monkeypatch.setattr(sqlite_export, "RELATED_MAX_FACTS", len(kb.all_facts) - 1)
+        sqlite_export.write_database(kb, tmp_path / "big.db", as_of=AS_OF)
+        con = sqlite3.connect(tmp_path / "big.db")
+        assert con.execute("SELECT count(*) FROM fact_related").fetchone()[0] == 0
+
+    def test_related_facts(self, exported):
+        con = sqlite3.connect(exported)
+        rows = con.execute("SELECT related, reasons FROM fact_related WHERE fact = 'zhang-market-size-2030'")
+        related, reasons = rows.fetchone()
+        assert related == "zhang-market-size-2023" and "this fact derived from it" in json.loads(reasons)
+
     def test_metadata(self, exported):
         meta = json.loads(exported.with_name("kb.metadata.json").read_text(encoding="utf-8"))
         db = meta["databases"]["kb"]
