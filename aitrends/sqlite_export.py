@@ -388,11 +388,15 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
     },
     "what_did_they_say": {
         "title": "What did X say",
-        "description": "Everything a person or organization asserts (id, or any part of a name, in any script).",
+        "description": (
+            "Everything a person or organization asserts: an id, or any part of a name or alias, "
+            "in either script, spaces, case and punctuation ignored. Needs the aitrends Datasette plugin."
+        ),
         "sql": (
             f"select {_FACT_LIST}, f.source from facts f "
             "join fact_speakers s on s.fact = f.id join entities e on e.id = s.entity "
-            "where :person != '' and (e.id = :person or e.names like '%' || :person || '%') "
+            "where aitrends_name_key(:person) != '' and (e.id = :person or exists (select 1 "
+            "from json_each(e.names) n where instr(aitrends_name_key(n.value), aitrends_name_key(:person)))) "
             "group by f.id order by f.date_start, f.id"
         ),
     },

@@ -9,6 +9,7 @@ import os
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -180,6 +181,11 @@ class TestPlugin:
         )
         assert {r["id"] for r in search.json()} == {h.id for h in kb.search("張三")}
         assert {r["id"] for r in said.json()} == {f.id for f in kb.quotes("zhang-san")}
+        for other in ("san zhang", "ZHANG-SAN", "张三"):
+            (again,) = datasette_get(
+                exported, "/kb/what_did_they_say.json?" + urlencode({"person": other, "_shape": "array"})
+            )
+            assert {r["id"] for r in again.json()} == {f.id for f in kb.quotes("zhang-san")}, other
         forecasts = {f.id for f in kb.forecasts(status="due", as_of=dt.date(2099, 1, 1))}
         assert {r["id"] for r in due.json()} == forecasts
 
@@ -198,8 +204,10 @@ class TestPlugin:
         assert 'this fact derived from: <a href="/kb/facts/zhang-market-size-2023">' in linked.text
         assert "same speaker on market-size" in linked.text  # related facts, with their reasons
 
-    def test_units_beside_numbers(self, exported):
+    def test_units_beside_numbers_and_records_folded(self, exported):
         (page,) = datasette_get(exported, "/kb/facts?id=zhang-market-size-2023")
+        assert '<details class="aitrends-record"><summary>JSON</summary>' in page.text
+        assert 'href="/-/static-plugins/aitrends/aitrends.css"' in page.text
         assert (
             "1.2e+09&nbsp;<small>USD</small>" in page.text
             or "1,200,000,000&nbsp;<small>USD</small>" in page.text

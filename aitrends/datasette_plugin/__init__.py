@@ -4,7 +4,8 @@ under the ``datasette`` entry point), it gives an aitrends export (see
 
 - search that finds what ``aitrends search`` finds: on an export, Datasette's ``escape_fts``
   (which its search box applies to every query) is replaced by
-  :class:`aitrends.sqlite_export.MatchExpression`, and ``aitrends_match(q)`` is there for SQL;
+  :class:`aitrends.sqlite_export.MatchExpression`, and ``aitrends_match(q)`` is there for SQL,
+  with ``aitrends_name_key(name)`` (:func:`aitrends.search.name_key`) for names;
 - its metadata (titles, descriptions, facets, canned queries) without ``-m``;
 - units beside numbers and names linked to their facts in tables;
 - a readable fact page: the excerpt, its English, the speaker and source linked to their
@@ -114,7 +115,13 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     def match(query: Any) -> str:
         return matcher("" if query is None else str(query))
 
+    def name_key(text: Any) -> str:
+        from ..search import name_key
+
+        return name_key("" if text is None else str(text))
+
     conn.create_function("aitrends_match", 1, match, deterministic=True)
+    conn.create_function("aitrends_name_key", 1, name_key, deterministic=True)
     conn.create_function("escape_fts", 1, match, deterministic=True)
 
 
