@@ -172,6 +172,11 @@ class TestPlugin:
             kb.said(f).start.year for f in kb.all_facts if kb.said(f)
         }
 
+    def test_the_home_page_of_an_export_served_alone(self, exported):
+        (home,) = datasette_get(exported, "/", metadata=False)
+        assert "aitrends: claims about the AI industry" in home.text
+        assert '<form class="aitrends-search" action="/kb/facts" method="get">' in home.text
+
     def test_canned_queries(self, exported, kb):
         search, said, due = datasette_get(
             exported,

@@ -134,7 +134,7 @@ def get_metadata(datasette: Any, key: Any, database: Any, table: Any) -> dict[st
     for name, counts in exports.items():
         meta = datasette_metadata(name, counts)
         out["databases"].update(meta["databases"])
-        if len(datasette.databases) <= 2:  # this export (and _memory, or _internal): its title
+        if [n for n in datasette.databases if not n.startswith("_")] == [name]:  # served alone: its home
             out.update({k: meta[k] for k in ("title", "description", "description_html")})
     return out
 
