@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from datasette import hookimpl as _hookimpl
@@ -68,7 +69,7 @@ def _export_counts(path: str | None) -> dict[str, int] | None:
     if key not in _EXPORTS:
         counts = None
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            con = sqlite3.connect(Path(key[0]).as_uri() + "?mode=ro", uri=True)
         except sqlite3.Error:
             con = None
         if con is not None:
