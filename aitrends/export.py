@@ -1,5 +1,5 @@
 """Exports of the whole knowledge base: CSV tables, JSON Lines, Parquet (and SQLite, in
-:mod:`aitrends.index`).
+:mod:`aitrends.sqlite_export`).
 
 Every file is written through :mod:`aitrends.atomic` (a temporary file, then a rename), and
 an existing file is not overwritten unless ``force`` is given. Output is deterministic: rows
@@ -179,6 +179,6 @@ def export(
         return [write_jsonl(kb, path, force=force, as_of=as_of)]
     if fmt is ExportFormat.parquet:
         return [write_parquet(kb, path, force=force, as_of=as_of)]
-    from .index import write_database
+    from .sqlite_export import write_database
 
-    return list(write_database(kb, path, force=force))
+    return list(write_database(kb, path, force=force, as_of=as_of))

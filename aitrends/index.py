@@ -7,8 +7,8 @@ One layout serves two uses:
   values. It is derived from the YAML and never trusted blindly: :mod:`aitrends.cache` checks
   it against the files on every run, and :func:`refresh` brings it up to date by re-reading
   only the files that changed;
-- the **export** (:func:`write_database`, ``aitrends export --to sqlite``), with full-text
-  search that works for Chinese (FTS5's trigram tokenizer) and a Datasette metadata file.
+- the **export** (:func:`aitrends.sqlite_export.write_database`, ``aitrends export --to
+  sqlite``): the public tables of this layout, with full-text search and Datasette metadata.
 
 Tables: ``facts`` (one row per fact, filter fields as columns, and ``record``: the complete
 JSON record of :func:`aitrends.records.fact_record`), ``sources``, ``entities`` (people and
@@ -38,15 +38,13 @@ import os
 import sqlite3
 import time
 import zlib
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
 from . import models as m
-from .atomic import ExistsError, atomic_path
+from .atomic import atomic_path
 from .cache import (
     APPLICATION_ID,
     CELL_SEPARATOR,
@@ -59,12 +57,11 @@ from .cache import (
     expected_meta,
     file_sha256,
     freshness,
-    scan,
 )
 from .config import debug_enabled
 from .errors import DataError
 from .kb import KnowledgeBase, _names
-from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
+from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
 
@@ -286,13 +283,6 @@ CREATE TABLE fact_cells (
 ) WITHOUT ROWID;
 """
 
-EXPORT_SCHEMA = """
-CREATE VIRTUAL TABLE facts_fts USING fts5(
-    statement, excerpt, excerpt_en, note,
-    content="facts", content_rowid="rowid", tokenize="trigram"
-);
-"""
-
 REFERENCE_KINDS = ("sources", "people", "organizations", "topics", "metrics")
 _MODELS: dict[str, type[Any]] = dict(REFERENCE_FILES.values())
 _FACT_TABLES = (
@@ -502,145 +492,13 @@ def _insert(con: sqlite3.Connection, table: str, rows: Sequence[tuple[Any, ...]]
 
 
 def _create(con: sqlite3.Connection, *, cache: bool) -> None:
-    con.executescript(SCHEMA + (CACHE_SCHEMA if cache else EXPORT_SCHEMA))
+    con.executescript(SCHEMA + (CACHE_SCHEMA if cache else ""))
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _write_meta(con: sqlite3.Connection, meta: dict[str, str]) -> None:
     con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
-
-
-# ---------------------------------------------------------------- export
-
-
-def write_database(kb: KnowledgeBase, path: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
-    """Write ``kb`` as a SQLite database at ``path`` (with full-text search) and its Datasette
-    metadata beside it as ``<name>.metadata.json``; return both paths.
-
-    Both are written through a temporary file and a rename; an existing file is not
-    overwritten unless ``force`` is given (:class:`~aitrends.atomic.ExistsError`).
-    """
-    path = Path(path)
-    meta_path = path.with_name(f"{path.stem}.metadata.json")
-    for p in (path, meta_path):
-        if p.exists() and not force:
-            raise ExistsError(f"{p} exists; use --force to overwrite it")
-    with atomic_path(path, force=force) as tmp:
-        con = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            _create(con, cache=False)
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("BEGIN")
-            _write_export(con, kb)
-            con.execute("COMMIT")
-            con.execute("INSERT INTO facts_fts(facts_fts) VALUES ('rebuild')")
-            con.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            con.close()
-    with atomic_path(meta_path, force=force) as tmp:
-        text = json.dumps(datasette_metadata(kb, database=path.stem), ensure_ascii=False, indent=2)
-        tmp.write_text(text + "\n", encoding="utf-8")
-    return [path, meta_path]
-
-
-def _write_export(con: sqlite3.Connection, kb: KnowledgeBase) -> None:
-    for table, rows in _reference_rows(kb).items():
-        _insert(con, table, rows)
-    _insert(con, "resolutions", _resolution_rows(kb))
-    for f in kb.all_facts:
-        origin = kb.origin(f)
-        item = origin.path[1] if len(origin.path) > 1 and isinstance(origin.path[1], int) else 0
-        for table, rows in _fact_rows(kb, f, origin.file, item).items():
-            _insert(con, table, rows)
-    s = scan(kb.dirs)
-    now = time.time_ns()
-    per_file = Counter(kb.origin(f).file for f in kb.table("facts").values())
-    _insert(
-        con,
-        "files",
-        [
-            (display_path(Path(f.path)), f.layer, f.order, f.size, f.mtime_ns, f.ctime_ns, f.inode)
-            + (file_sha256(f.path), now, 0, per_file[display_path(Path(f.path))])
-            for f in s.files
-        ],
-    )
-    _write_meta(
-        con,
-        {
-            "application": "aitrends-export",
-            "package_version": __version__,
-            "schema_version": str(SCHEMA_VERSION),
-            "facts": str(len(kb.table("facts"))),
-        },
-    )
-
-
-def datasette_metadata(kb: KnowledgeBase, *, database: str = "aitrends") -> dict[str, Any]:
-    """Datasette metadata for a database written by :func:`write_database` and named
-    ``database``: titles, descriptions, facets on kind, topic, speaker and source, and the
-    full-text search of the facts."""
-    n, sources = len(kb.table("facts")), len(kb.table("sources"))
-    return {
-        "title": "aitrends: claims about the AI industry",
-        "description": (
-            f"{n} facts (claims, forecasts, quotes and figures) from {sources} articles, each with "
-            f"the verbatim excerpt it rests on. Exported by aitrends {__version__}."
-        ),
-        "databases": {
-            database: {
-                "tables": {
-                    "facts": {
-                        "title": "Facts",
-                        "description": (
-                            "One row per fact. Search finds words in the statement, the excerpt "
-                            "(Chinese too: at least three characters), its English and the note; "
-                            "'record' holds the complete record as JSON."
-                        ),
-                        "label_column": "statement",
-                        "sort": "date_start",
-                        "facets": ["kind", {"array": "topics"}, {"array": "speaker"}, "source"],
-                        "fts_table": "facts_fts",
-                        "fts_pk": "rowid",
-                    },
-                    "sources": {
-                        "title": "Sources",
-                        "description": "The articles the facts are extracted from.",
-                        "label_column": "title_en",
-                        "facets": ["kind", "outlet"],
-                    },
-                    "entities": {
-                        "title": "People and organizations",
-                        "description": "Everyone a fact can name as speaker, origin or subject.",
-                        "label_column": "name_en",
-                        "facets": ["type"],
-                    },
-                    "people": {"title": "People", "label_column": "name_en"},
-                    "organizations": {
-                        "title": "Organizations",
-                        "label_column": "name_en",
-                        "facets": ["kind", "country"],
-                    },
-                    "topics": {
-                        "title": "Topics",
-                        "description": "The topic taxonomy; a fact of a topic is found under its parent too.",
-                        "label_column": "label_en",
-                        "facets": ["parent"],
-                    },
-                    "metrics": {"title": "Metrics", "label_column": "label_en"},
-                    "resolutions": {"title": "Resolutions of forecasts", "facets": ["outcome"]},
-                    "fact_topics": {"title": "Topics of each fact", "facets": ["topic"]},
-                    "fact_speakers": {"title": "Speakers of each fact", "facets": ["entity"]},
-                    "fact_cited": {"title": "Origins a fact cites", "facets": ["entity"]},
-                    "fact_about": {"title": "Who each fact is about", "facets": ["entity"]},
-                    "fact_links": {"title": "Stated relations between facts", "facets": ["rel"]},
-                    "names": {"title": "Lookup keys of names", "hidden": True},
-                    "meta": {"title": "About this export"},
-                    "files": {"title": "The data files it was made from"},
-                }
-            }
-        },
-    }
 
 
 # ---------------------------------------------------------------- the cache

@@ -197,13 +197,13 @@ class TestCommand:
         result = runner.invoke(app, fixture_args("export", "--to", "xlsx", str(tmp_path / "x")))
         assert result.exit_code == 2 and "'xlsx' is not one of" in result.stderr
 
-    def test_sqlite_is_delegated_to_the_index(self, kb, runner, tmp_path, monkeypatch):
+    def test_sqlite_is_delegated_to_the_sqlite_export(self, kb, runner, tmp_path, monkeypatch):
         calls = []
-        fake = types.ModuleType("aitrends.index")
-        fake.write_database = lambda kb, path, force=False: (
+        fake = types.ModuleType("aitrends.sqlite_export")
+        fake.write_database = lambda kb, path, force=False, as_of=None: (
             calls.append((len(kb.all_facts), path, force)) or [path]
         )
-        monkeypatch.setitem(sys.modules, "aitrends.index", fake)
+        monkeypatch.setitem(sys.modules, "aitrends.sqlite_export", fake)
         args = fixture_args("export", "--to", "sqlite", str(tmp_path / "kb.db"), "--force")
         result = runner.invoke(app, args, catch_exceptions=False)
         assert (result.exit_code, result.stderr) == (0, f"wrote {tmp_path / 'kb.db'}\n")

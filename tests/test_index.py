@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 import sqlite3
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import aitrends
 from aitrends import cache, config, index
-from aitrends.atomic import ExistsError
 from aitrends.records import fact_record
 
 from .conftest import FIXTURE_DATA
@@ -328,7 +325,9 @@ class TestFreshness:
 
     def test_an_export_is_not_taken_for_the_index(self, kb):
         path = Path(cache.index_path([str(FIXTURE_DATA)]))
-        index.write_database(kb, path)
+        from aitrends.sqlite_export import write_database
+
+        write_database(kb, path)
         assert refresh(FIXTURE_DATA).full
 
     def test_a_read_only_cache_location_means_no_cache(self, tmp_path, monkeypatch):
@@ -485,71 +484,6 @@ class TestIncrementalEqualsFull:
         monkeypatch.setattr(index, "PARALLEL_FACTS", 1)
         assert refresh(FIXTURE_DATA, workers=2).full
         assert derived(FIXTURE_DATA) == serial
-
-
-class TestExport:
-    """export --to sqlite: the same tables, full-text search in Chinese, Datasette metadata."""
-
-    @pytest.fixture
-    def exported(self, kb, tmp_path):
-        paths = index.write_database(kb, tmp_path / "kb.db")
-        assert paths == [tmp_path / "kb.db", tmp_path / "kb.metadata.json"]
-        return tmp_path / "kb.db"
-
-    def test_refuses_to_overwrite_without_force(self, kb, exported):
-        with pytest.raises(ExistsError, match="kb.db exists; use --force to overwrite it"):
-            index.write_database(kb, exported)
-        assert index.write_database(kb, exported, force=True)[0] == exported
-
-    def test_foreign_keys_hold(self, exported):
-        con = sqlite3.connect(exported)
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 8
-
-    def test_the_real_data_exports_with_foreign_keys_holding(self, real_kb, tmp_path):
-        index.write_database(real_kb, tmp_path / "real.db")
-        con = sqlite3.connect(tmp_path / "real.db")
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == len(real_kb.all_facts)
-
-    def test_chinese_full_text_search(self, exported):
-        con = sqlite3.connect(exported)
-        rows = con.execute(
-            "SELECT f.id FROM facts_fts JOIN facts f ON f.rowid = facts_fts.rowid "
-            "WHERE facts_fts MATCH ? ORDER BY f.id",
-            ('"推理成本"',),
-        )
-        assert [r[0] for r in rows] == ["zhang-inference-cost-falls-10x"]
-
-    def test_metadata(self, exported):
-        meta = json.loads(exported.with_name("kb.metadata.json").read_text(encoding="utf-8"))
-        facts = meta["databases"]["kb"]["tables"]["facts"]
-        assert facts["facets"] == ["kind", {"array": "topics"}, {"array": "speaker"}, "source"]
-        assert facts["fts_table"] == "facts_fts"
-        assert meta["description"].startswith(
-            "8 facts (claims, forecasts, quotes and figures) from 2 articles"
-        )
-
-    def test_datasette_answers_a_chinese_search_and_facets(self, exported, kb):
-        from datasette.app import Datasette
-
-        metadata = json.loads(exported.with_name("kb.metadata.json").read_text(encoding="utf-8"))
-
-        async def ask() -> tuple[dict, dict]:
-            ds = Datasette([str(exported)], metadata=metadata)
-            await ds.invoke_startup()
-            search = await ds.client.get("/kb/facts.json?_search=推理成本&_shape=objects&_col=statement")
-            facets = await ds.client.get("/kb/facts.json?_size=0")
-            return search.json(), facets.json()
-
-        search, facets = asyncio.run(ask())
-        assert [r["id"] for r in search["rows"]] == ["zhang-inference-cost-falls-10x"]
-        kinds = {f["value"]: f["count"] for f in facets["facet_results"]["kind"]["results"]}
-        assert kinds == dict(Counter(f.kind.value for f in kb.all_facts))
-        speakers = {f["value"]: f["count"] for f in facets["facet_results"]["speaker"]["results"]}
-        assert speakers == {"zhang-san": 5, "jane-roe": 3}
-        topics = {f["value"]: f["count"] for f in facets["facet_results"]["topics"]["results"]}
-        assert topics["market-size"] == 2
 
 
 def test_the_bundled_data_builds_and_validates():

@@ -1,4 +1,4 @@
-"""Where users already work: export, schema, cite, plot."""
+"""Where users already work: export, serve, schema, cite, plot."""
 
 from __future__ import annotations
 
@@ -37,6 +37,54 @@ def export(
     written = run(_kb(), to, path, force=force, as_of=_day(as_of))
     for p in written:
         _err(f"wrote {p}")
+
+
+@app.command()
+@cli_errors
+def serve(
+    datasette_args: Annotated[
+        list[str] | None,
+        typer.Argument(help="More options for datasette serve, after --.", metavar="[-- DATASETTE OPTIONS]"),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", "-o", help="Open it in a web browser.")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Browse and search the knowledge base in Datasette: facets, fact pages, Chinese search.
+
+    Builds the SQLite export in the cache directory (or reuses it when the data has not
+    changed) and serves it with Datasette and the aitrends plugin until Ctrl-C. Search finds
+    what aitrends search finds. Needs Datasette (pip install 'aitrends[serve]').
+
+    Example: aitrends serve --port 8001 --open
+    """
+    import signal
+    import subprocess
+
+    from ..serve import datasette_command, require_datasette, serving_export
+
+    require_datasette()
+    day = _day(as_of)
+    served = serving_export(_kb(), as_of=day)
+    _err(f"{'built' if served.built else 'reusing'} {served.database}")
+    where = f"http://{host}:{port}/" if port else f"{host} on a free port (Datasette prints it)"
+    _err(f"serving {where} (Ctrl-C to stop)")
+    cmd = datasette_command(served, host=host, port=port, open_browser=open_browser)
+    proc = subprocess.Popen(cmd + (datasette_args or []))
+    # Datasette stops with aitrends: Ctrl-C reaches both; a SIGTERM to aitrends is passed on
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: proc.send_signal(signum))
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.wait()
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
