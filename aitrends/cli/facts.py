@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format
+from ..render import NO_TIME_STATED, Column, Format
 from ._app import (
     FormatOpt,
     JsonOpt,
@@ -223,7 +223,7 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
         else:
             deadline = f"{r['horizon_start'] or '…'} to {r['horizon_end'] or 'open-ended'}"
         pairs += [
-            ("horizon", f"{h['type']} '{h['stated']}': {deadline}"),
+            ("horizon", f"{h['type']} " + (f"'{h['stated']}'" if h["stated"] else NO_TIME_STATED) + f": {deadline}"),
             ("status", f"{r['status']} (as of {r['as_of']})"),
             ("criteria", r["criteria"]),
             ("condition", r.get("condition")),

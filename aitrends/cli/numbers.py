@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format
+from ..render import NO_TIME_STATED, Column, Format
 from ._app import (
     FormatOpt,
     JsonOpt,
@@ -34,7 +34,7 @@ FORECAST_COLUMNS = [
     Column(
         "horizon",
         lambda r: (
-            f"{r['horizon']['stated']} → "
+            f"{r['horizon']['stated'] or NO_TIME_STATED} → "
             + ("relative" if r["horizon_relative"] else (r["horizon_end"] or "open-ended"))
         ),
         ratio=1,
