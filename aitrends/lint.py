@@ -76,7 +76,7 @@ class LintReport:
 
 # Each hedge is a pattern found in the excerpt and the spellings that record it in ``hedge``.
 _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
-    ("可能", re.compile(r"(?<!不)可能(?!性)"), ("可能",)),
+    ("可能", re.compile(r"(?<![不尽盡])可能(?!性)"), ("可能",)),
     ("也许", re.compile(r"也许|也許"), ("也许", "也許")),
     ("或许", re.compile(r"或许|或許"), ("或许", "或許")),
     ("预计", re.compile(r"预计|預計"), ("预计", "預計")),
@@ -88,7 +88,7 @@ _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("左右", re.compile(r"左右"), ("左右",)),
     ("大概", re.compile(r"大概"), ("大概",)),
     ("似乎", re.compile(r"似乎"), ("似乎",)),
-    ("我认为", re.compile(r"我认为|我認為"), ("我认为", "我認為")),
+    ("我认为", re.compile(r"我不?认为|我不?認為"), ("认为", "認為")),
     ("我觉得", re.compile(r"我觉得|我覺得"), ("我觉得", "我覺得")),
     ("我想", re.compile(r"我想(?!要)"), ("我想",)),
     ("我相信", re.compile(r"我相信"), ("我相信",)),
@@ -96,6 +96,7 @@ _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("may", re.compile(r"\bmay\b"), ("may",)),
     ("might", re.compile(r"\bmight\b", re.I), ("might",)),
     ("maybe", re.compile(r"\b(?:maybe|perhaps)\b", re.I), ("maybe", "perhaps")),
+    ("I don't think", re.compile(r"\bI don't think\b"), ("I don't think",)),
     ("about", re.compile(r"\b(?:about|around|approximately|roughly)\s+\$?\d", re.I), ("about", "around", "approximately", "roughly")),
     ("expect", re.compile(r"\bexpect(?:s|ed)?\b", re.I), ("expect",)),
     ("likely", re.compile(r"\b(?:likely|probably)\b", re.I), ("likely", "probably")),
@@ -108,9 +109,9 @@ _TIME = re.compile(
     "|".join(
         [
             rf"{_YEAR}\s*年?",
-            rf"{_CN_NUM}\s*(?:个|個)?\s*(?:年|月|周|週|天|世纪|世紀)",
+            rf"(?<!第){_CN_NUM}\s*(?:个|個)?\s*(?:年|月|周|週|天|世纪|世紀)",
             r"明年|今年|后年|後年|年底|年内|年內|未来|未來|将来|將來|以后|以後|之后|之後|近期|短期|中期|长期|長期",
-            r"不久|很快|即将|即將|终将|終將|最终|最終|早晚|迟早|遲早|一天|世纪|世紀|下一|指日可待|永远|永遠|届时|屆時",
+            r"不久|很快|即将|即將|终将|終將|最终|最終|早晚|迟早|遲早|一天|世纪|世紀|下一(?!代)|指日可待|永远|永遠|届时|屆時",
             r"一段时间|一段時間",
             r"\b(?:year|years|month|months|decade|decades|century|next|soon|eventually|future|someday|one day|"
             r"within|by \d{4}|in \d{4}|forever|then|for a while)\b",
@@ -157,12 +158,31 @@ def _has(values: Iterable[float], v: float) -> bool:
 # --------------------------------------------------------------------------- rules
 
 
-def _hedge_unrecorded(fact: m.FactBase) -> Iterable[str]:
+_NUMBER_HEDGES = {"约", "大约", "左右", "about"}
+"""Hedges of a number: recorded by the bound of the quantity or rate whose stated holds them."""
+
+
+def _stated_texts(fact: m.FactBase) -> list[str]:
+    parts = (fact.quantity, fact.rate, getattr(fact, "probability", None))
+    return [_norm(p.stated) for p in parts if p is not None]
+
+
+def _hedge_unrecorded(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[str]:
     text = _norm(fact.excerpt)
     for word, pattern, spellings in _HEDGES:
         source = text if not word.isascii() else unicodedata.normalize("NFKC", fact.excerpt)
-        if pattern.search(source) and not _recorded(fact, spellings):
-            yield f"the excerpt says '{word}' but hedge is {fact.hedge!r}"
+        found = pattern.search(source)
+        if found is None or _recorded(fact, (*spellings, found.group(0))):
+            continue
+        if word in _NUMBER_HEDGES:
+            hedged = found.group(0)
+            if any(hedged in t for t in _stated_texts(fact)):
+                continue  # the quantity's or rate's bound records it
+            if any(
+                hedged in t for s in siblings if s is not fact and _norm(s.excerpt) == text for t in _stated_texts(s)
+            ):
+                continue  # it hedges another number of the sentence, which another fact carries
+        yield f"the excerpt says '{found.group(0)}' but hedge is {fact.hedge!r}"
 
 
 def _horizon(fact: m.FactBase) -> Iterable[tuple[str, str]]:
@@ -184,8 +204,8 @@ def _numbers_in(text: str) -> list[str]:
     for mt in _DIGITS.finditer(text):
         before = text[mt.start() - 1] if mt.start() else ""
         after = text[mt.end()] if mt.end() < len(text) else ""
-        if _LATIN_NEIGHBOUR.fullmatch(before or "_") or re.fullmatch(r"[A-Za-z]", after or "_"):
-            continue
+        if _LATIN_NEIGHBOUR.fullmatch(before or "_") or re.fullmatch(r"[A-Za-z”\"」]", after or "_"):
+            continue  # part of a name: GPT-4, M6, “悟道2.0”
         if after == "." and (mt.end() + 1 >= len(text) or not text[mt.end() + 1].isdigit()) and not before:
             continue  # a list number: "1. ..."
         out.append(mt.group(0))
@@ -304,8 +324,23 @@ def _as_of_planned(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
         )
 
 
-def _statement_numbers(fact: m.FactBase) -> Iterable[str]:
-    texts = [fact.excerpt] + ([fact.excerpt_en] if fact.excerpt_en_original else [])
+def _dated_years(kb: KnowledgeBase, fact: m.FactBase) -> list[str]:
+    """Years the fact's own data carry: when it was said, its quantity's period, its horizon."""
+    said = kb.said(fact)
+    dates = [said] + ([fact.quantity.as_of, fact.quantity.as_of_end] if fact.quantity else [])
+    out = [str(d.year) for d in dates if d is not None]
+    if isinstance(fact, m.Forecast):
+        h = fact.horizon
+        out += [str(d.year) for d in (h.date, h.end) if d is not None]
+        if h.type is m.HorizonType.next and h.unit == "year" and h.amount and said is not None:
+            out.append(str(said.year + h.amount))
+    return out
+
+
+def _statement_numbers(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
+    title = kb.table("sources")[fact.source].title
+    texts = [fact.excerpt, title, " ".join(_dated_years(kb, fact))]
+    texts += [fact.excerpt_en] if fact.excerpt_en_original else []
     found = [v for t in texts for v in _values(t)]
     for number in _numbers_in(unicodedata.normalize("NFKC", fact.statement)):
         n = number.replace(",", "")
@@ -327,14 +362,14 @@ _SCALES = [("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1
 
 def _fact_warnings(kb: KnowledgeBase, fact: m.FactBase, siblings: list[m.FactBase]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    found += [("hedge-unrecorded", r) for r in _hedge_unrecorded(fact)]
+    found += [("hedge-unrecorded", r) for r in _hedge_unrecorded(fact, siblings)]
     found += list(_horizon(fact))
     found += [("figure-number-uncarried", r) for r in _figure_numbers(fact, siblings)]
     found += [("quantity-not-in-excerpt", r) for r in _quantity_in_excerpt(fact)]
     found += [("speaker-not-in-passage", r) for r in _speaker_in_passage(kb, fact)]
     found += [("link-periods-disjoint", r) for r in _link_periods(kb, fact)]
     found += [("as-of-planned", r) for r in _as_of_planned(kb, fact)]
-    found += [("statement-number-unstated", r) for r in _statement_numbers(fact)]
+    found += [("statement-number-unstated", r) for r in _statement_numbers(kb, fact)]
     return found
 
 
