@@ -118,7 +118,9 @@ def quote(
 ) -> None:
     """What a person said, verbatim, with the English, the source and the date.
 
-    Lists every fact whose speaker they are, of any kind.
+    Lists every fact whose speaker they are, of any kind. A writer's headline, lead or summary
+    that presents their view is the outlet's words, not theirs: `aitrends person` lists those
+    apart, as what others say they said.
 
     Example: aitrends quote --person Amodei
     """
