@@ -109,7 +109,7 @@ _TIME = re.compile(
     "|".join(
         [
             rf"{_YEAR}\s*年?",
-            rf"(?<!第){_CN_NUM}\s*(?:个|個)?\s*(?:年|月|周|週|天|世纪|世紀)",
+            rf"(?<!第){_CN_NUM}\s*(?:个|個)?\s*(?:年(?![级級])|月|周|週|天|世纪|世紀)",
             r"明年|今年|后年|後年|年底|年内|年內|未来|未來|将来|將來|以后|以後|之后|之後|近期|短期|中期|长期|長期",
             r"不久|很快|即将|即將|终将|終將|最终|最終|早晚|迟早|遲早|一天|世纪|世紀|下一(?!代)|指日可待|永远|永遠|届时|屆時",
             r"一段时间|一段時間",
@@ -249,8 +249,9 @@ def _quantity_in_excerpt(fact: m.FactBase) -> Iterable[str]:
     texts = [fact.excerpt] + ([fact.excerpt_en] if fact.excerpt_en_original else [])
     found = [v for t in texts for v in _values(t)]
     wanted = [v for v in (q.value, q.low, q.high) if v is not None]
+    per_unit = {"months": 1 / 12, "month": 1 / 12, "years": 12.0, "year": 12.0}.get(q.unit.lower(), 1.0)
     for v in wanted:
-        scaled = {v, v / 100} | {v / s for s in (1e3, 1e4, 1e6, 1e8, 1e9, 1e12)}
+        scaled = {v, v / 100, v * per_unit} | {v / s for s in (1e3, 1e4, 1e6, 1e8, 1e9, 1e12)}
         if not any(_has(found, s) for s in scaled):
             yield f"quantity value {v:g} appears in the excerpt in no form"
 
