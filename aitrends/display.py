@@ -127,7 +127,10 @@ def fact_card(fact: m.FactBase, kb: KnowledgeBase | None = None) -> HTML:
     if isinstance(fact, m.Forecast):
         stated = fact.horizon.stated
         pairs.append(
-            ("horizon", f"{_e(fact.horizon.type.value)} — " + (f"“{_e(stated)}”" if stated else NO_TIME_STATED))
+            (
+                "horizon",
+                f"{_e(fact.horizon.type.value)} — " + (f"“{_e(stated)}”" if stated else NO_TIME_STATED),
+            )
         )
         pairs.append(("criteria", _e(fact.criteria)))
         pairs.append(("condition", _e(fact.condition)))

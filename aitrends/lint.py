@@ -61,7 +61,13 @@ class LintWarning:
 
     def record(self) -> dict[str, object]:
         """A JSON-ready row."""
-        return {"rule": self.rule, "file": self.file, "line": self.line, "fact": self.fact, "reason": self.reason}
+        return {
+            "rule": self.rule,
+            "file": self.file,
+            "line": self.line,
+            "fact": self.fact,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,11 @@ _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("估计", re.compile(r"估计|估計"), ("估计", "估計")),
     ("有望", re.compile(r"有望"), ("有望",)),
     ("大约", re.compile(r"大约|大約"), ("大约", "大約")),
-    ("约", re.compile(r"(?<!大)[约約](?=\s*[\d零〇一二两兩三四五六七八九十百千万萬亿億半]|为|為)"), ("约", "約")),
+    (
+        "约",
+        re.compile(r"(?<!大)[约約](?=\s*[\d零〇一二两兩三四五六七八九十百千万萬亿億半]|为|為)"),
+        ("约", "約"),
+    ),
     ("左右", re.compile(r"左右"), ("左右",)),
     ("大概", re.compile(r"大概"), ("大概",)),
     ("似乎", re.compile(r"似乎"), ("似乎",)),
@@ -97,7 +107,11 @@ _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("might", re.compile(r"\bmight\b", re.I), ("might",)),
     ("maybe", re.compile(r"\b(?:maybe|perhaps)\b", re.I), ("maybe", "perhaps")),
     ("I don't think", re.compile(r"\bI don't think\b"), ("I don't think",)),
-    ("about", re.compile(r"\b(?:about|around|approximately|roughly)\s+\$?\d", re.I), ("about", "around", "approximately", "roughly")),
+    (
+        "about",
+        re.compile(r"\b(?:about|around|approximately|roughly)\s+\$?\d", re.I),
+        ("about", "around", "approximately", "roughly"),
+    ),
     ("expect", re.compile(r"\bexpect(?:s|ed)?\b", re.I), ("expect",)),
     ("likely", re.compile(r"\b(?:likely|probably)\b", re.I), ("likely", "probably")),
     ("I think", re.compile(r"\bI (?:think|believe)\b"), ("I think", "I believe")),
@@ -179,7 +193,10 @@ def _hedge_unrecorded(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[
             if any(hedged in t for t in _stated_texts(fact)):
                 continue  # the quantity's or rate's bound records it
             if any(
-                hedged in t for s in siblings if s is not fact and _norm(s.excerpt) == text for t in _stated_texts(s)
+                hedged in t
+                for s in siblings
+                if s is not fact and _norm(s.excerpt) == text
+                for t in _stated_texts(s)
             ):
                 continue  # it hedges another number of the sentence, which another fact carries
         yield f"the excerpt says '{found.group(0)}' but hedge is {fact.hedge!r}"
@@ -193,9 +210,15 @@ def _horizon(fact: m.FactBase) -> Iterable[tuple[str, str]]:
         if not _TIME.search(h.stated):
             yield "horizon-not-time", f"horizon stated '{h.stated}' holds no time expression"
         elif found := _NOT_TIME.search(h.stated):
-            yield "horizon-not-time", f"horizon stated '{h.stated}' holds '{found.group(0)}', which is not time"
+            yield (
+                "horizon-not-time",
+                f"horizon stated '{h.stated}' holds '{found.group(0)}', which is not time",
+            )
     elif h.type is m.HorizonType.none and (found := _TIME.search(_norm(fact.excerpt))):
-        yield "horizon-missing", f"the excerpt has the time expression '{found.group(0)}' but the horizon is none"
+        yield (
+            "horizon-missing",
+            f"the excerpt has the time expression '{found.group(0)}' but the horizon is none",
+        )
 
 
 def _numbers_in(text: str) -> list[str]:
@@ -215,7 +238,12 @@ def _numbers_in(text: str) -> list[str]:
 def _carried(fact: m.FactBase) -> list[str]:
     """The texts whose numbers count as carried by a fact: its stated parts and dates."""
     out = []
-    for part in (fact.quantity, fact.rate, getattr(fact, "horizon", None), getattr(fact, "probability", None)):
+    for part in (
+        fact.quantity,
+        fact.rate,
+        getattr(fact, "horizon", None),
+        getattr(fact, "probability", None),
+    ):
         if part is not None and part.stated:
             out.append(part.stated)
     q = fact.quantity
@@ -234,11 +262,8 @@ def _figure_numbers(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[st
     others = _norm(" ".join(t for s in siblings if s is not fact for t in _carried(s)))
     for number in _numbers_in(text):
         n = number.replace(",", "")
-        if n in mine.replace(",", ""):
-            continue
-        where = " (another fact carries it)" if n in others.replace(",", "") else ""
-        if where:
-            continue
+        if n in mine.replace(",", "") or n in others.replace(",", ""):
+            continue  # this fact carries it, or another fact of the source does (a split sentence)
         yield f"the excerpt's number {number} is carried by no quantity, rate or date"
 
 
@@ -271,10 +296,15 @@ def _speaker_in_passage(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
         text = unicodedata.normalize("NFKC", fact.excerpt)
         for pid in people:
             person = kb.table("people")[pid]
-            names = [n for n in (person.name_en, person.name_zh_hans, person.name_zh_hant, *person.aliases) if n]
+            names = [
+                n for n in (person.name_en, person.name_zh_hans, person.name_zh_hant, *person.aliases) if n
+            ]
             names += [p for n in (person.name_en,) for p in n.split() if len(p) > 3]
             for name in names:
-                if re.search(re.escape(name) + r"\s*(?:认为|認為|表示|指出|强调|強調|称|稱|说|說|says|said|argues)", text):
+                if re.search(
+                    re.escape(name) + r"\s*(?:认为|認為|表示|指出|强调|強調|称|稱|说|說|says|said|argues)",
+                    text,
+                ):
                     yield (
                         f"the excerpt reports {name} in the third person, so it is the writer's words, "
                         "not the speaker's own (attribution: indirect)"
@@ -282,7 +312,8 @@ def _speaker_in_passage(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
                     return
 
 
-def _periods(kb: KnowledgeBase, fact: m.FactBase) -> tuple[float, float] | None:
+def _periods(fact: m.FactBase) -> tuple[float, float] | None:
+    """The span of days a fact's quantity describes, when it is dated."""
     q = fact.quantity
     if q is None or q.as_of is None:
         return None
@@ -292,7 +323,7 @@ def _periods(kb: KnowledgeBase, fact: m.FactBase) -> tuple[float, float] | None:
 
 def _link_periods(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
     facts = kb.table("facts")
-    mine = _periods(kb, fact)
+    mine = _periods(fact)
     if fact.metric is None or mine is None:
         return
     for link in fact.links:
@@ -301,7 +332,7 @@ def _link_periods(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
         other = facts.get(link.fact)
         if other is None or other.metric != fact.metric:
             continue
-        theirs = _periods(kb, other)
+        theirs = _periods(other)
         if theirs is not None and (mine[1] < theirs[0] or theirs[1] < mine[0]):
             yield (
                 f"'{link.rel.value}' links {fact.id} and {other.id}, on one metric but different periods: "
@@ -418,5 +449,8 @@ def lint(kb: KnowledgeBase, *, rules: Iterable[str] | None = None) -> LintReport
                     )
                 )
     warnings = [w for w in warnings if w.rule in wanted]
-    key = lambda w: (w.file, w.line or 0, w.rule)  # noqa: E731
-    return LintReport(sorted(warnings, key=key), sorted(waived, key=lambda p: key(p[0])))
+    return LintReport(sorted(warnings, key=_order), sorted(waived, key=lambda p: _order(p[0])))
+
+
+def _order(w: LintWarning) -> tuple[str, int, str]:
+    return (w.file, w.line or 0, w.rule)

@@ -203,7 +203,12 @@ def _relate_rates(kb: KnowledgeBase, positions: list[Position]) -> None:
             if link.rel not in SERIES_RELATIONS or other is None:
                 continue
             r["relations"].append(
-                {"rel": link.rel.value, "fact": link.fact, "stated": other["stated"], "inferred": link.inferred}
+                {
+                    "rel": link.rel.value,
+                    "fact": link.fact,
+                    "stated": other["stated"],
+                    "inferred": link.inferred,
+                }
             )
             if link.rel is m.LinkRel.rival_estimate:
                 other["relations"].append(

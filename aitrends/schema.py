@@ -290,7 +290,7 @@ ATTRIBUTION_RULE = [
     "",
     "- the person whose words the excerpt is (an interview answer, a transcript, their own column",
     "  or speech): `attribution: direct`;",
-    "- the person the writer reports in the body (\"伊奇奥尼表示…\", \"he said…\"):",
+    '- the person the writer reports in the body ("伊奇奥尼表示…", "he said…"):',
     "  `attribution: indirect`;",
     "- the outlet (or the credited writer) for its own words: a headline, a section heading, a",
     "  lead, an introduction or a summary. When such a passage presents what a person said, it is",

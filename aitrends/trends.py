@@ -343,7 +343,9 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
         verdict, diff = _verdict(q.value, low, high)
         used = sorted(inferred.intersection(p.id for p in parts))
         note = f"inferred link: the article does not tie it to {', '.join(used)}" if used else ""
-        out.append(Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff, note))
+        out.append(
+            Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff, note)
+        )
     return out
 
 

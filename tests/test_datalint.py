@@ -23,15 +23,15 @@ from aitrends.lint import RULES, lint
 from .conftest import ROOT
 
 # A fact the rules have nothing to say about; each test changes one thing in it.
-BASE = dict(
-    kind="claim",
-    source="nbd-etzioni-2023",
-    speaker="oren-etzioni",
-    topics=["cost"],
-    statement="Etzioni says costs fall.",
-    excerpt="我们看到成本在下降。",
-    excerpt_en="We see costs falling.",
-)
+BASE = {
+    "kind": "claim",
+    "source": "nbd-etzioni-2023",
+    "speaker": "oren-etzioni",
+    "topics": ["cost"],
+    "statement": "Etzioni says costs fall.",
+    "excerpt": "我们看到成本在下降。",
+    "excerpt_en": "We see costs falling.",
+}
 
 
 def _layer(tmp_path: Path, *facts: dict[str, object]) -> aitrends.KnowledgeBase:
@@ -39,7 +39,9 @@ def _layer(tmp_path: Path, *facts: dict[str, object]) -> aitrends.KnowledgeBase:
     items = [{"id": f"lint-{i}", **BASE, **f} for i, f in enumerate(facts)]
     layer = tmp_path / "layer"
     (layer / "facts").mkdir(parents=True)
-    (layer / "facts" / "mine.yaml").write_text(json.dumps({"facts": items}, ensure_ascii=False), encoding="utf-8")
+    (layer / "facts" / "mine.yaml").write_text(
+        json.dumps({"facts": items}, ensure_ascii=False), encoding="utf-8"
+    )
     return aitrends.load(layer)
 
 
@@ -96,10 +98,24 @@ def test_horizon_not_time_and_missing(tmp_path):
     forecast = {"kind": "forecast", "criteria": "Costs fall."}
     kb = _layer(
         tmp_path,
-        {**forecast, "excerpt": "成本有望下降。", "hedge": "有望", "horizon": {"type": "none", "stated": "有望"}},
+        {
+            **forecast,
+            "excerpt": "成本有望下降。",
+            "hedge": "有望",
+            "horizon": {"type": "none", "stated": "有望"},
+        },
         {**forecast, "excerpt": "明年成本将下降。", "horizon": {"type": "none"}},
-        {**forecast, "excerpt": "明年成本将下降。", "horizon": {"type": "next", "stated": "明年", "amount": 1, "unit": "year"}},
-        {**forecast, "excerpt": "成本有望在未来下降。", "hedge": "有望", "horizon": {"type": "none", "stated": "未来"}},
+        {
+            **forecast,
+            "excerpt": "明年成本将下降。",
+            "horizon": {"type": "next", "stated": "明年", "amount": 1, "unit": "year"},
+        },
+        {
+            **forecast,
+            "excerpt": "成本有望在未来下降。",
+            "hedge": "有望",
+            "horizon": {"type": "none", "stated": "未来"},
+        },
     )
     assert _rules(kb, "lint-0") == ["horizon-not-time"]
     assert _rules(kb, "lint-1") == ["horizon-missing"]
@@ -110,7 +126,11 @@ def test_figure_number_uncarried_and_quantity_not_in_excerpt(tmp_path):
     q = {"value": 100, "unit": "USD", "stated": "100美元"}
     kb = _layer(
         tmp_path,
-        {"kind": "figure", "excerpt": "2023年成本为100美元,2024年为50美元。", "quantity": {**q, "as_of": 2023}},
+        {
+            "kind": "figure",
+            "excerpt": "2023年成本为100美元,2024年为50美元。",
+            "quantity": {**q, "as_of": 2023},
+        },
         {"kind": "figure", "excerpt": "2023年成本为100美元。", "quantity": {**q, "as_of": 2023}},
     )
     assert _rules(kb, "lint-0") == ["figure-number-uncarried"]

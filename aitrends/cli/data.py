@@ -80,7 +80,9 @@ LINT_COLUMNS = [
     Column("where", lambda r: f"{r['file']}:{r['line']}" if r["line"] else r["file"], no_wrap=True),
     Column("rule", lambda r: r["rule"], no_wrap=True),
     Column("fact", lambda r: r["fact"], ratio=2),
-    Column("reason", lambda r: r["reason"] + (f" [waived: {r['waived']}]" if r.get("waived") else ""), ratio=5),
+    Column(
+        "reason", lambda r: r["reason"] + (f" [waived: {r['waived']}]" if r.get("waived") else ""), ratio=5
+    ),
 ]
 
 

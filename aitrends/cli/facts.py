@@ -225,7 +225,10 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
         else:
             deadline = f"{r['horizon_start'] or '…'} to {r['horizon_end'] or 'open-ended'}"
         pairs += [
-            ("horizon", f"{h['type']} " + (f"'{h['stated']}'" if h["stated"] else NO_TIME_STATED) + f": {deadline}"),
+            (
+                "horizon",
+                f"{h['type']} " + (f"'{h['stated']}'" if h["stated"] else NO_TIME_STATED) + f": {deadline}",
+            ),
             ("status", f"{r['status']} (as of {r['as_of']})"),
             ("criteria", r["criteria"]),
             ("condition", r.get("condition")),

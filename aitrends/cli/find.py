@@ -172,7 +172,8 @@ def _rate_text(x: dict[str, Any]) -> str:
     plus = "+" if x["bound"] == "at-least" else ""
     sign = "↓" if x["direction"] == "decline" else "↑"
     related = "".join(
-        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated'][:30]}'" + (" (inferred)" if r["inferred"] else "")
+        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated'][:30]}'"
+        + (" (inferred)" if r["inferred"] else "")
         for r in x.get("relations", [])
     )
     return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]}{related})"

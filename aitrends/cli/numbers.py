@@ -149,7 +149,9 @@ CHECK_COLUMNS = [
     Column("check", lambda r: r["check"], ratio=1),
     Column(
         "verdict",
-        lambda r: r["verdict"] + (f" [{r['scope']}: {', '.join(r['sources'])}]" if len(r["sources"]) > 1 else ""),
+        lambda r: (
+            r["verdict"] + (f" [{r['scope']}: {', '.join(r['sources'])}]" if len(r["sources"]) > 1 else "")
+        ),
         ratio=1,
     ),
     Column("stated", lambda r: r["stated"], ratio=2),
