@@ -158,7 +158,7 @@ def _recorded(fact: m.FactBase, spellings: Iterable[str]) -> bool:
 
 
 def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-9)
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def _values(text: str) -> list[float]:
@@ -288,7 +288,7 @@ def _speaker_in_passage(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
         return
     if people and _HEADING_ID.search(fact.id) and not fact.attributed_to:
         yield (
-            f"a heading, lead or summary ({fact.id}) has the person {', '.join(people)} as speaker: "
+            f"a heading, lead or summary has the person {', '.join(people)} as speaker: "
             "it is the writer's claim about them (speaker: the outlet or writer, attributed_to: the person)"
         )
         return
