@@ -281,8 +281,9 @@ def person(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """A profile: roles, what they said (by kind), what is said about them, where they are
-    cited, their topics and dates.
+    """A profile: roles, what they said (by kind), what others say they said (headlines,
+    leads and summaries that present their view, kept apart from their own words), what is
+    said about them, where they are cited, their topics and dates.
 
     Example: aitrends person 李開復
     """
