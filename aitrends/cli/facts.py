@@ -227,7 +227,9 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
         pairs += [
             (
                 "horizon",
-                f"{h['type']} " + (f"'{h['stated']}'" if h["stated"] else f"({NO_TIME_STATED})") + f": {deadline}",
+                f"{h['type']} "
+                + (f"'{h['stated']}'" if h["stated"] else f"({NO_TIME_STATED})")
+                + f": {deadline}",
             ),
             ("status", f"{r['status']} (as of {r['as_of']})"),
             ("criteria", r["criteria"]),
