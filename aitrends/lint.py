@@ -102,6 +102,7 @@ _HEDGES: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ("我觉得", re.compile(r"我觉得|我覺得"), ("我觉得", "我覺得")),
     ("我想", re.compile(r"我想(?!要)"), ("我想",)),
     ("我相信", re.compile(r"我相信"), ("我相信",)),
+    ("我猜", re.compile(r"我猜"), ("我猜",)),
     ("可以说", re.compile(r"可以说|可以說"), ("可以说", "可以說")),
     ("may", re.compile(r"\bmay\b"), ("may",)),
     ("might", re.compile(r"\bmight\b", re.I), ("might",)),
