@@ -143,10 +143,15 @@ _NOT_TIME = re.compile(
 )
 """Words that are not part of a time expression: hedges, conditions, the forecast itself."""
 
-_HEADING_ID = re.compile(r"(?:^|-)(?:heading|headline|lead|summary|title|subtitle)(?:-|$)")
+_HEADING_ID = re.compile(r"(?:^|-)(?:heading|headline|summary|subtitle)(?:-|$)")
+_HEADING_STATEMENT = re.compile(
+    r"^(?:The|A|An) (?:\w+(?:'s)? ){0,2}(?:headline|heading|lead|summary|introduction|subtitle)\b", re.I
+)
+"""How our statement of a writer's headline, heading, lead or summary begins ("A section heading says")."""
 
 _LATIN_NEIGHBOUR = re.compile(r"[A-Za-z\-]")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _norm(text: str) -> str:
@@ -182,7 +187,28 @@ def _stated_texts(fact: m.FactBase) -> list[str]:
     return [_norm(p.stated) for p in parts if p is not None]
 
 
-def _hedge_unrecorded(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[str]:
+@dataclass
+class _Context:
+    """What the rules need to know about the other facts, computed once per run."""
+
+    stated_by_excerpt: dict[str, list[tuple[str, str]]]
+    """Normalised excerpt → (fact id, normalised stated text) of the facts that share it."""
+    numbers_by_source: dict[str, set[float]]
+    """Source → the numbers its facts carry (in a stated text or a date)."""
+
+    @classmethod
+    def of(cls, facts: Iterable[m.FactBase]) -> _Context:
+        ctx = cls({}, {})
+        for f in facts:
+            excerpt = _norm(f.excerpt)
+            ctx.stated_by_excerpt.setdefault(excerpt, []).extend((f.id, t) for t in _stated_texts(f))
+            numbers = ctx.numbers_by_source.setdefault(f.source, set())
+            for text in _carried(f):
+                numbers.update(_number_key(n) for n in _PLAIN_NUMBER.findall(_norm(text).replace(",", "")))
+        return ctx
+
+
+def _hedge_unrecorded(fact: m.FactBase, ctx: _Context) -> Iterable[str]:
     text = _norm(fact.excerpt)
     for word, pattern, spellings in _HEDGES:
         source = text if not word.isascii() else unicodedata.normalize("NFKC", fact.excerpt)
@@ -193,12 +219,7 @@ def _hedge_unrecorded(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[
             hedged = found.group(0)
             if any(hedged in t for t in _stated_texts(fact)):
                 continue  # the quantity's or rate's bound records it
-            if any(
-                hedged in t
-                for s in siblings
-                if s is not fact and _norm(s.excerpt) == text
-                for t in _stated_texts(s)
-            ):
+            if any(hedged in t for fid, t in ctx.stated_by_excerpt.get(text, []) if fid != fact.id):
                 continue  # it hedges another number of the sentence, which another fact carries
         yield f"the excerpt says '{found.group(0)}' but hedge is {fact.hedge!r}"
 
@@ -252,18 +273,22 @@ def _carried(fact: m.FactBase) -> list[str]:
         out += [str(d) for d in (q.as_of, q.as_of_end) if d is not None]
     if isinstance(fact.said, PartialDate):
         out.append(str(fact.said))
+    out += [str(c.date) for c in fact.cited if c.date is not None]
     return out
 
 
-def _figure_numbers(fact: m.FactBase, siblings: list[m.FactBase]) -> Iterable[str]:
+def _number_key(number: str) -> float:
+    """A number as written ('1,200', '05', '3.0') as the value it denotes."""
+    return float(number.replace(",", ""))
+
+
+def _figure_numbers(fact: m.FactBase, ctx: _Context) -> Iterable[str]:
     if fact.kind is not m.FactKind.figure:
         return
     text = unicodedata.normalize("NFKC", fact.excerpt)
-    mine = _norm(" ".join(_carried(fact)))
-    others = _norm(" ".join(t for s in siblings if s is not fact for t in _carried(s)))
+    carried = ctx.numbers_by_source.get(fact.source, set())
     for number in _numbers_in(text):
-        n = number.replace(",", "")
-        if n in mine.replace(",", "") or n in others.replace(",", ""):
+        if _number_key(number) in carried:
             continue  # this fact carries it, or another fact of the source does (a split sentence)
         yield f"the excerpt's number {number} is carried by no quantity, rate or date"
 
@@ -287,9 +312,13 @@ def _speaker_in_passage(kb: KnowledgeBase, fact: m.FactBase) -> Iterable[str]:
     if overlap := set(fact.attributed_to) & set(fact.speaker):
         yield f"speaker {', '.join(sorted(overlap))} is also in attributed_to: the writer presents them, they do not speak"
         return
-    if people and _HEADING_ID.search(fact.id) and not fact.attributed_to:
+    writers = _HEADING_ID.search(fact.id) or _HEADING_STATEMENT.match(fact.statement)
+    source = kb.table("sources").get(fact.source)
+    authors = set(source.authors) if source is not None else set()
+    presented = [p for p in people if p not in authors]  # a writer's own heading is theirs
+    if writers and presented and not fact.attributed_to:
         yield (
-            f"a heading, lead or summary has the person {', '.join(people)} as speaker: "
+            f"a heading, lead or summary has the person {', '.join(presented)} as speaker: "
             "it is the writer's claim about them (speaker: the outlet or writer, attributed_to: the person)"
         )
         return
@@ -393,11 +422,11 @@ _SCALES = [("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1
 # --------------------------------------------------------------------------- running
 
 
-def _fact_warnings(kb: KnowledgeBase, fact: m.FactBase, siblings: list[m.FactBase]) -> list[tuple[str, str]]:
+def _fact_warnings(kb: KnowledgeBase, fact: m.FactBase, ctx: _Context) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    found += [("hedge-unrecorded", r) for r in _hedge_unrecorded(fact, siblings)]
+    found += [("hedge-unrecorded", r) for r in _hedge_unrecorded(fact, ctx)]
     found += list(_horizon(fact))
-    found += [("figure-number-uncarried", r) for r in _figure_numbers(fact, siblings)]
+    found += [("figure-number-uncarried", r) for r in _figure_numbers(fact, ctx)]
     found += [("quantity-not-in-excerpt", r) for r in _quantity_in_excerpt(fact)]
     found += [("speaker-not-in-passage", r) for r in _speaker_in_passage(kb, fact)]
     found += [("link-periods-disjoint", r) for r in _link_periods(kb, fact)]
@@ -415,16 +444,14 @@ def lint(kb: KnowledgeBase, *, rules: Iterable[str] | None = None) -> LintReport
     wanted = set(rules) if rules is not None else set(RULES)
     if unknown := sorted(wanted - set(RULES)):
         raise UsageError(f"unknown lint rule '{unknown[0]}' (rules: {', '.join(RULES)})")
-    by_source: dict[str, list[m.FactBase]] = {}
-    for f in kb.all_facts:
-        by_source.setdefault(f.source, []).append(f)
+    ctx = _Context.of(kb.all_facts)
     warnings: list[LintWarning] = []
     waived: list[tuple[LintWarning, str]] = []
     for fact in kb.all_facts:
         origin = kb.origin(fact)
         waivers = {w.rule: w.reason for w in fact.waivers}
         fired = set()
-        for rule, reason in _fact_warnings(kb, fact, by_source[fact.source]):
+        for rule, reason in _fact_warnings(kb, fact, ctx):
             fired.add(rule)
             w = LintWarning(rule, origin.file, origin.line, fact.id, reason)
             if rule in waivers:
