@@ -563,8 +563,9 @@ class FactBase(Record):
     claim (speaker: the outlet), never the words of the person it presents: name that person
     in ``attributed_to``."""
     attribution: Attribution = Attribution.direct
-    """direct: the excerpt is the speaker's own words (quote, transcript, own column);
-    indirect: the writer reports or paraphrases what the speaker said."""
+    """direct: the excerpt is the speaker's own words (quote, transcript, own column, or the
+    outlet's own headline or summary); indirect: the writer reports in the body what the
+    speaker said (伊奇奥尼表示…, "he said…")."""
     attributed_to: SlugList = []
     """For a writer's headline, heading, lead or summary: the people whose words or views it
     presents. The fact is what others say they said; link it (``paraphrases``) to what they
