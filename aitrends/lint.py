@@ -278,8 +278,10 @@ def _carried(fact: m.FactBase) -> list[str]:
 
 
 def _number_key(number: str) -> float:
-    """A number as written ('1,200', '05', '3.0') as the value it denotes."""
-    return float(number.replace(",", ""))
+    """A number as written ('1,200', '05', '3.0') as the value it denotes; NaN (equal to
+    nothing) for a dotted string such as a version ('2.0.1')."""
+    plain = number.replace(",", "")
+    return float(plain) if _PLAIN_NUMBER.fullmatch(plain) else math.nan
 
 
 def _figure_numbers(fact: m.FactBase, ctx: _Context) -> Iterable[str]:
