@@ -93,6 +93,7 @@ def _check_fact(
     for i, c in enumerate(f.cited):
         ref(f, ("cited", i, "by"), c.by, entities, "person or organization")
     refs(f, "about", f.about, entities, "person or organization")
+    refs(f, "attributed_to", f.attributed_to, entities, "person or organization")
     refs(f, "topics", f.topics, topics, "topic")
     ref(f, ("metric",), f.metric, metrics, "metric")
     for i, link in enumerate(f.links):
@@ -125,7 +126,7 @@ def _check_fact(
     texts = excerpt + (compact(f.excerpt_en) if f.excerpt_en_original else "")
     for name in ("quantity", "rate", "horizon", "probability"):
         part = getattr(f, name, None)
-        if part is None or compact(part.stated) in texts:
+        if part is None or part.stated is None or compact(part.stated) in texts:
             continue
         # a report's horizon may be stated once, in its title ("2024年...十大趋势")
         if name == "horizon" and source is not None and compact(part.stated) in compact(source.title):

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .dates import PartialDate
+from .render import NO_TIME_STATED
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -124,7 +125,13 @@ def fact_card(fact: m.FactBase, kb: KnowledgeBase | None = None) -> HTML:
     if fact.rate is not None:
         pairs.append(("rate", f"{_e(rate_text(fact.rate))} — “{_e(fact.rate.stated)}”"))
     if isinstance(fact, m.Forecast):
-        pairs.append(("horizon", f"{_e(fact.horizon.type.value)} — “{_e(fact.horizon.stated)}”"))
+        stated = fact.horizon.stated
+        pairs.append(
+            (
+                "horizon",
+                f"{_e(fact.horizon.type.value)} — " + (f"“{_e(stated)}”" if stated else NO_TIME_STATED),
+            )
+        )
         pairs.append(("criteria", _e(fact.criteria)))
         pairs.append(("condition", _e(fact.condition)))
         if kb is not None and fact.id in kb.resolutions:

@@ -341,7 +341,12 @@ class KnowledgeBase:
         if self._text_index is None:
             index = TextIndex()
             for fact in self._by_kind["facts"].values():
-                who = [*fact.speaker, *(c.by for c in fact.cited if c.by is not None), *fact.about]
+                who = [
+                    *fact.speaker,
+                    *(c.by for c in fact.cited if c.by is not None),
+                    *fact.about,
+                    *fact.attributed_to,
+                ]
                 names = [self.name_of(e) for e in who]
                 names += [n for e in who for n in _zh_names(self, e)]
                 index.add(fact.id, fact_fields(fact, names))

@@ -350,13 +350,18 @@ class Horizon(Model):
     - ``within``: within ``amount`` ``unit`` of when it was said ('within five years');
     - ``next``: the calendar ``unit`` after the one it was said in, ``amount`` ahead
       ('next year' is amount 1);
-    - ``none``: no time given ('will converge'); never due.
+    - ``none``: no date or span given; never due. ``stated`` is left out when the excerpt has
+      no time expression at all ('will converge'), and holds an undated one ('未来', 'one day').
+
+    ``stated`` is the time expression only: a condition ('if scaling laws hold') goes in the
+    forecast's ``condition``, a hedge ('有望', 'may') in its ``hedge``.
     """
 
     type: HorizonType
     """in, by, between, after, within, next or none."""
-    stated: Text
-    """The time as the excerpt words it ('明年', 'by 2032', '未来两年内')."""
+    stated: Text | None = None
+    """The time expression exactly as the excerpt words it ('明年', 'by 2032', '未来两年内'),
+    and nothing else; left out when the excerpt states no time (type none)."""
     date: PartialDate | None = None
     """The date or period for in, by, between (start) and after."""
     end: PartialDate | None = None
@@ -383,6 +388,8 @@ class Horizon(Model):
             raise ValueError(f"horizon type '{t.value}' needs {', '.join(sorted(missing))}")
         if extra := given - needs:
             raise ValueError(f"horizon type '{t.value}' takes no {', '.join(sorted(extra))}")
+        if t is not HorizonType.none and self.stated is None:
+            raise ValueError(f"horizon type '{t.value}' needs stated (the time as the excerpt words it)")
         if t is HorizonType.between:
             assert self.date is not None and self.end is not None
             if self.end.end < self.date.start:
@@ -505,7 +512,21 @@ def _cited_list(value: Any) -> Any:
 
 
 class LinkRel(StrEnum):
-    """How two facts relate."""
+    """How two facts relate.
+
+    - ``supports`` / ``contradicts``: agrees / disagrees with the other fact about the same
+      thing at the same time (not for two periods of one series, nor a later change of view);
+    - ``same-as``: the same fact stated twice;
+    - ``derived-from``: computed or concluded from the other fact;
+    - ``part-of``: a part of the other fact;
+    - ``responds-to``: answers the other fact (a question, an argument);
+    - ``paraphrases``: restates the other fact in other words (a writer's heading or summary
+      of what someone said);
+    - ``follows``: a later period of the same series as the other fact (compute doubling
+      every 6 months after the 20-month era);
+    - ``rival-estimate``: another estimate of the same thing over the same period;
+    - ``updates``: a later view that revises the other fact's (a change of mind over time).
+    """
 
     supports = "supports"
     contradicts = "contradicts"
@@ -514,17 +535,33 @@ class LinkRel(StrEnum):
     part_of = "part-of"
     responds_to = "responds-to"
     paraphrases = "paraphrases"
+    follows = "follows"
+    rival_estimate = "rival-estimate"
+    updates = "updates"
 
 
 class Link(Model):
-    """A stated relation from this fact to another."""
+    """A relation from this fact to another."""
 
     rel: LinkRel
-    """supports, contradicts, same-as, derived-from, part-of, responds-to or paraphrases."""
+    """supports, contradicts, same-as, derived-from, part-of, responds-to, paraphrases,
+    follows, rival-estimate or updates."""
     fact: Slug
     """The other fact's id."""
+    inferred: bool = False
+    """True when the article does not state the relation and we infer it (say why in
+    ``note``); false for a relation the article states or plainly shows."""
     note: str | None = None
     """Why."""
+
+
+class Waiver(Model):
+    """A deliberate exception to one ``aitrends lint`` rule, with the reason."""
+
+    rule: Slug
+    """The rule id that ``aitrends lint`` reports (e.g. ``hedge-unrecorded``)."""
+    reason: Text
+    """Why the warning does not apply to this fact."""
 
 
 class FactBase(Record):
@@ -536,10 +573,18 @@ class FactBase(Record):
     source: Slug
     """The article it comes from (defaults to the file's ``source``)."""
     speaker: SlugList = Field(min_length=1)
-    """Who asserts it: person or organization ids (several for a joint report)."""
+    """Who asserts it in the article's own words: person or organization ids (several for a
+    joint report). A writer's headline, heading, lead or summary is the writer's or outlet's
+    claim (speaker: the outlet), never the words of the person it presents: name that person
+    in ``attributed_to``."""
     attribution: Attribution = Attribution.direct
-    """direct: the excerpt is the speaker's own words (quote, transcript, own column);
-    indirect: the writer reports or paraphrases what the speaker said."""
+    """direct: the excerpt is the speaker's own words (quote, transcript, own column, or the
+    outlet's own headline or summary); indirect: the writer reports in the body what the
+    speaker said (伊奇奥尼表示…, "he said…")."""
+    attributed_to: SlugList = []
+    """For a writer's headline, heading, lead or summary: the people whose words or views it
+    presents. The fact is what others say they said; link it (``paraphrases``) to what they
+    actually said."""
     cited: Annotated[list[Cited], BeforeValidator(_cited_list)] = []
     """The origin of the figure or claim when the speaker relays it."""
     about: SlugList = []
@@ -569,7 +614,9 @@ class FactBase(Record):
     note: str | None = None
     """Anything a reader must know: contradictions, ambiguity, context."""
     links: list[Link] = []
-    """Stated relations to other facts."""
+    """Relations to other facts."""
+    waivers: list[Waiver] = []
+    """``aitrends lint`` warnings deliberately waived for this fact, each with its reason."""
 
 
 class Claim(FactBase):

@@ -162,6 +162,7 @@ def compare(
             continue
         rows[key].rates.append(t.record(kb))
     positions = list(rows.values())
+    _relate_rates(kb, positions)
     by_fact = {fid: p for p in positions for fid in p.facts}
     for p in positions:
         for fid in p.facts:
@@ -181,6 +182,38 @@ def compare(
             elif verdict == "conflict":
                 a.conflicts_with.append(b.label)
     return positions
+
+
+SERIES_RELATIONS = (m.LinkRel.follows, m.LinkRel.rival_estimate, m.LinkRel.updates)
+"""Links shown on the rates they join in :func:`compare`: two eras of one series, rival
+estimates of one period, a later view."""
+
+
+def _relate_rates(kb: KnowledgeBase, positions: list[Position]) -> None:
+    """Add to each stated rate the series links (:data:`SERIES_RELATIONS`) it has with another
+    rate of the comparison, as ``relations``: [{rel, fact, stated, inferred}]. A rival estimate
+    is shown on both rates; 'follows' and 'updates' on the later one."""
+    for p in positions:
+        for r in p.rates:
+            r["relations"] = []
+    stated = {r["facts"][0]: r for p in positions for r in p.rates if r["origin"] == "stated"}
+    for fid, r in stated.items():
+        for link in kb.get(fid).links:
+            other = stated.get(link.fact)
+            if link.rel not in SERIES_RELATIONS or other is None:
+                continue
+            r["relations"].append(
+                {
+                    "rel": link.rel.value,
+                    "fact": link.fact,
+                    "stated": other["stated"],
+                    "inferred": link.inferred,
+                }
+            )
+            if link.rel is m.LinkRel.rival_estimate:
+                other["relations"].append(
+                    {"rel": link.rel.value, "fact": fid, "stated": r["stated"], "inferred": link.inferred}
+                )
 
 
 def _rates_agree(kb: KnowledgeBase, ra: list[dict[str, Any]], rb: list[dict[str, Any]]) -> str | None:
@@ -210,14 +243,18 @@ def _rates_agree(kb: KnowledgeBase, ra: list[dict[str, Any]], rb: list[dict[str,
 
 
 def person_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
-    """A person's or organization's record, with what they said, what is said about them,
-    where they are cited, their topics and the span of dates."""
+    """A person's or organization's record, with what they said, what others say they said (a
+    writer's headline, lead or summary that presents their view: ``attributed``, kept apart from
+    their own words), what is said about them, where they are cited, their topics and the span
+    of dates."""
     from .records import entity_record
 
     ent = kb.entity(entity_id)
     assert ent is not None
     said = kb.facts(person=entity_id)
-    about = [f for f in kb.all_facts if entity_id in f.about]
+    attributed = [f for f in kb.all_facts if entity_id in f.attributed_to]
+    about = [f for f in kb.all_facts if entity_id in f.about and entity_id not in f.attributed_to]
+    attributed.sort(key=kb.sort_key)
     cited = [f for f in kb.all_facts if entity_id in (c.by for c in f.cited)]
     about.sort(key=kb.sort_key)
     cited.sort(key=kb.sort_key)
@@ -230,6 +267,7 @@ def person_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
     rec["last_said"] = str(dates[-1]) if dates else None
     rec["sources"] = sorted({f.source for f in said})
     rec["said"] = [_brief(kb, f) for f in said]
+    rec["attributed"] = [_brief(kb, f) for f in attributed]
     rec["about"] = [_brief(kb, f) for f in about]
     rec["cited_by"] = [_brief(kb, f) for f in cited]
     return rec

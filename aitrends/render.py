@@ -18,6 +18,9 @@ from typing import Any
 
 from .tables import safe_text as safe_text  # re-exported: safe_text lives with the tables
 
+NO_TIME_STATED = "no time stated"
+"""How a forecast horizon without a time expression (type none, no ``stated``) is shown."""
+
 
 class Format(StrEnum):
     """Output formats every listing offers."""

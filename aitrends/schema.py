@@ -280,7 +280,64 @@ def data_format_markdown() -> str:
             done.add(def_name)
             out += ["", f"### {def_name}", "", _md_block(d.get("description")), ""]
             out += _field_table(d["properties"], d.get("required", []), all_defs)
+    out += ATTRIBUTION_RULE + _lint_section()
     return "\n".join(out) + "\n"
+
+
+ATTRIBUTION_RULE = [
+    "",
+    "## Who said it: the attribution rule",
+    "",
+    "The `speaker` of a fact is whoever asserts it *in the article's own words*:",
+    "",
+    "- the person whose words the excerpt is (an interview answer, a transcript, their own column",
+    "  or speech): `attribution: direct`;",
+    '- the person the writer reports in the body ("伊奇奥尼表示…", "he said…"):',
+    "  `attribution: indirect`;",
+    "- the outlet (or the credited writer) for its own words: a headline, a section heading, a",
+    "  lead, an introduction or a summary. When such a passage presents what a person said, it is",
+    "  the outlet's claim **about** that person, not the person's words: the speaker is the",
+    "  outlet, the person goes in `attributed_to`, and a `paraphrases` link points to what the",
+    "  person actually said (the note says where the two differ: a dropped hedge, a number",
+    "  rounded up, someone else's argument).",
+    "",
+    "So `aitrends quote --person X` and every speaker filter list only X's own words (direct or",
+    "reported), and `aitrends person X` lists the headlines and summaries that present X's view",
+    "apart, as *what others say they said*. A report's own headings (the KPMG report's ten",
+    "trends) are the report's words, so the report is their speaker; a repost's introduction is",
+    "the reposter's.",
+    "",
+    "Hedges are kept whole: every hedge word of the excerpt that qualifies the fact (可能, 预计,",
+    "有望, 我认为, 可以说, may, I think...) is recorded in `hedge`, or in the `bound` of the number",
+    "it qualifies. A horizon's `stated` is the time expression only; a condition goes in",
+    "`condition`, and a forecast whose excerpt has no time expression has `type: none` without",
+    "`stated`. A link the article does not state, but that we infer, has `inferred: true`.",
+]
+"""The rule for ``speaker`` and ``attributed_to``, in docs/data-format.md."""
+
+
+def _lint_section() -> list[str]:
+    from .lint import RULES
+
+    out = [
+        "",
+        "## `aitrends lint`: data that is valid but probably wrong",
+        "",
+        "`aitrends validate` rejects what breaks the format; `aitrends lint` warns about what keeps",
+        "it but probably misreads the article. Each warning is one line: file:line, rule id, fact",
+        "and reason; the command exits 1 while any warning is not waived. A fact waives a rule,",
+        "with the reason, in its own data:",
+        "",
+        "```yaml",
+        "waivers:",
+        "- {rule: hedge-unrecorded, reason: 有望 hedges the other clause of the sentence.}",
+        "```",
+        "",
+        "| rule | warns about |",
+        "|---|---|",
+    ]
+    out += [f"| `{rule}` | {text} |" for rule, text in RULES.items()]
+    return out
 
 
 def _reached(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:

@@ -24,6 +24,8 @@ CONSISTENT = 0.05
 """Relative difference up to which two numbers are reported as consistent."""
 APPROXIMATE = 0.20
 """Relative difference up to which two numbers are reported as approximately consistent."""
+CROSS_SOURCE = "cross-source"
+"""The scope of a check whose facts come from more than one source."""
 
 
 @dataclass
@@ -251,12 +253,22 @@ class Check:
     difference: float | None
     """Relative difference between stated and computed (None when within bounds)."""
     note: str = ""
+    sources: list[str] = field(default_factory=list)
+    """The sources of the facts compared (filled in by :func:`consistency`)."""
+
+    @property
+    def scope(self) -> str:
+        """``cross-source`` when the facts come from more than one source (the verdict then
+        sets one article against another, not an article against itself), else ``one source``."""
+        return CROSS_SOURCE if len(self.sources) > 1 else "one source"
 
     def record(self) -> dict[str, Any]:
         """A JSON-ready row."""
         return {
             "check": self.kind,
             "verdict": self.verdict,
+            "scope": self.scope,
+            "sources": self.sources,
             "stated": self.stated,
             "computed": self.computed,
             "arithmetic": self.arithmetic,
@@ -301,7 +313,9 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
         q = f.quantity
         if q is None or q.unit.lower() not in ("times", "percent") or q.value is None:
             continue
-        parts = [facts[link.fact] for link in f.links if link.rel is m.LinkRel.derived_from]
+        derived = [link for link in f.links if link.rel is m.LinkRel.derived_from]
+        inferred = {link.fact for link in derived if link.inferred}
+        parts = [facts[link.fact] for link in derived]
         parts = [
             p for p in parts if p.quantity is not None and p.quantity.unit.lower() not in ("times", "percent")
         ]
@@ -327,7 +341,11 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
             text = f"{small_q.stated} / {big_q.stated} = {_fmt(low, high, '%')}"
             computed = _fmt(low, high, "%")
         verdict, diff = _verdict(q.value, low, high)
-        out.append(Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff))
+        used = sorted(inferred.intersection(p.id for p in parts))
+        note = f"inferred link: the article does not tie it to {', '.join(used)}" if used else ""
+        out.append(
+            Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff, note)
+        )
     return out
 
 
@@ -445,4 +463,6 @@ def consistency(kb: KnowledgeBase) -> list[Check]:
     cagr = cagr_checks(kb)
     covered = {tuple(c.facts) for c in cagr}
     checks = cagr + ratio_checks(kb) + [c for c in rate_checks(kb) if tuple(c.facts) not in covered]
+    for c in checks:
+        c.sources = sorted({kb.get(f).source for f in c.facts})
     return sorted(checks, key=lambda c: (c.kind, c.facts))

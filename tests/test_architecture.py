@@ -42,6 +42,7 @@ LAYERS = {
         "hedges",
         "resolutions",
         "scores",
+        "lint",
     },
     "store/io": {"cache", "index", "export", "sqlite_export", "serve", "views", "render", "plot"},
     "cli": {"cli", "fastpath", "__main__", "__init__", "datasette_plugin"},

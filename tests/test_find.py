@@ -123,6 +123,25 @@ class TestCompare:
         assert etzioni["compatible_with"] == ["kai-fu-lee @ wired-lee-think-lighter"]
         assert etzioni["agrees_with"] == [] and etzioni["conflicts_with"] == []
 
+    def test_series_relations_are_shown_on_the_rates(self, runner):
+        rows = json.loads(
+            runner.invoke(
+                app, ["compare", "--metric", "training-compute", "--json"], catch_exceptions=False
+            ).stdout
+        )
+        rates = {r["facts"][0]: r for row in rows for r in row["rates"]}
+        six = rates["kpmg-training-compute-doubled-every-6-months-after-deep-learning"]
+        since_2012 = rates["kpmg-training-compute-doubles-every-3-4-months-since-2012"]
+        assert {(x["rel"], x["fact"]) for x in six["relations"]} == {
+            ("follows", "kpmg-training-compute-doubled-every-20-months-before-deep-learning"),
+            ("rival-estimate", "kpmg-training-compute-doubles-every-3-4-months-since-2012"),
+        }
+        assert [(x["rel"], x["inferred"]) for x in since_2012["relations"]] == [("rival-estimate", True)]
+        table = runner.invoke(
+            app, ["compare", "--metric", "training-compute", "--format", "markdown"], catch_exceptions=False
+        ).stdout
+        assert "rival estimate" in table and "later period" in table
+
     def test_needs_topic_or_metric(self, runner):
         result = runner.invoke(app, ["compare"])
         assert result.exit_code == 2 and result.stderr == "Error: compare: give --topic or --metric\n"
@@ -136,6 +155,22 @@ class TestProfiles:
         assert rec["id"] == "zhang-san" and rec["facts"]["forecast"] == 2
         assert rec["first_said"] == rec["last_said"] == "2024-03-05"
         assert [t["id"] for t in rec["topics"]][:1] == ["market-size"]
+
+    def test_what_others_say_they_said_is_apart_from_their_words(self, runner):
+        rec = json.loads(runner.invoke(app, ["person", "Amodei", "--json"], catch_exceptions=False).stdout)
+        said = {f["id"] for f in rec["said"]}
+        attributed = {f["id"] for f in rec["attributed"]}
+        assert "amodei-ai-future-like-solar-headline" in attributed
+        assert "amodei-biology-discovery-100x-heading" in attributed
+        assert "amodei-ai-speeds-discovery-10x-maybe-100x" in said
+        assert not said & attributed and not attributed & {f["id"] for f in rec["about"]}
+        quoted = runner.invoke(
+            app, ["quote", "--person", "Amodei", "--format", "jsonl"], catch_exceptions=False
+        )
+        ids = {json.loads(x)["id"] for x in quoted.stdout.splitlines()}
+        assert ids == said and not ids & attributed
+        table = runner.invoke(app, ["person", "Amodei"], catch_exceptions=False).stdout
+        assert "what others say they said" in table
 
     def test_organization_about_and_cited(self, runner):
         rec = run_json(runner, "person", "Example Corp")

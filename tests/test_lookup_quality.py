@@ -103,7 +103,8 @@ SEARCHES = [
     ("solar", "en", "smith-solar-commoditized-hard-to-profit"),
     ("光伏", "zh", "amodei-ai-future-like-solar-headline"),
     ("60-40", None, "amodei-scaling-continues-60-40-or-70-30"),
-    ("Moore's law", "en", "etzioni-ai-cost-halves-every-18-months"),
+    ("Moore's law", "en", "nbd-heading-moores-law-applies-to-ai"),  # NBD's heading: Moore's law applies to AI
+    ("Moore's law AI cost", "en", "etzioni-ai-cost-halves-every-18-months"),
     ("H100", None, "lee-wired-xai-100k-h100-gpus"),
     ("胡说八道", None, "lee-speech-hallucination-is-source-of-ability"),
 ]

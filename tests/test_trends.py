@@ -47,3 +47,24 @@ def test_cli_trends_and_check_json(runner):
     checks = json.loads(runner.invoke(app, ["check", "--json"], catch_exceptions=False).stdout)
     assert {c["verdict"] for c in checks} == {"consistent", "approximately consistent", "inconsistent"}
     assert all(c["arithmetic"] for c in checks)
+
+
+def test_a_check_across_sources_is_labelled_and_names_them(real_kb):
+    checks = {(c.kind, c.facts[0]): c.record() for c in real_kb.check()}
+    etzioni = checks[("rate vs dated figures", "etzioni-ai-cost-halves-every-18-months")]
+    assert etzioni["scope"] == "cross-source"
+    assert etzioni["sources"] == ["nbd-etzioni-2023", "wired-lee-think-lighter"]
+    cagr = checks[("CAGR vs start and end values", "nbd-precedence-genai-market-cagr-2023-2032")]
+    assert (cagr["scope"], cagr["sources"]) == ("one source", ["nbd-etzioni-2023"])
+
+
+def test_a_ratio_on_an_inferred_link_says_so(real_kb):
+    checks = {(c.kind, c.facts[0]): c for c in real_kb.check()}
+    assert "inferred" in checks[("ratio", "lee-wired-beago-cost-3pct-of-gpt4")].note
+    assert checks[("ratio", "lee-wired-ai-search-75x-google")].note == ""
+
+
+def test_cli_check_table_shows_the_cross_source_label(runner):
+    out = runner.invoke(app, ["check", "--format", "markdown"], catch_exceptions=False).stdout
+    line = next(x for x in out.splitlines() if "cross-source" in x)
+    assert "nbd-etzioni-2023" in line and "wired-lee-think-lighter" in line

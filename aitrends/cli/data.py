@@ -1,4 +1,4 @@
-"""Checking the data: validate, verify."""
+"""Checking the data: validate, verify, lint."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode
+from ..render import Column, Format
 from ._app import (
+    FormatOpt,
+    JsonOpt,
     _err,
     _kb,
+    _output,
+    _stdout,
     app,
     cli_errors,
 )
@@ -72,3 +77,55 @@ def verify(
         )
         raise typer.Exit(ExitCode.ERROR)
     _err(f"OK: {report.checked} excerpts found verbatim in {len(report.matched_sources)} articles")
+
+
+LINT_COLUMNS = [
+    Column("where", lambda r: f"{r['file']}:{r['line']}" if r["line"] else r["file"], no_wrap=True),
+    Column("rule", lambda r: r["rule"], no_wrap=True),
+    Column("fact", lambda r: r["fact"], ratio=2),
+    Column(
+        "reason", lambda r: r["reason"] + (f" [waived: {r['waived']}]" if r.get("waived") else ""), ratio=5
+    ),
+]
+
+
+@app.command()
+@cli_errors
+def lint(
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", "-r", help="Only this rule id; repeat for several.")
+    ] = None,
+    show_waived: Annotated[
+        bool, typer.Option("--show-waived", help="Also list the waived warnings, with their reasons.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Warn about data that is valid but probably wrong: a hedge the fact drops, a horizon
+    that is not a time, a heading filed as the words of the person it presents...
+
+    One line per warning, as compilers print them (the table format): file:line: rule: fact:
+    reason; --format json, csv... give the same as records. A fact waives a rule with
+    `waivers: [{rule: ..., reason: ...}]`. Exits 1 if any warning is not waived.
+    Rules and waivers: docs/data-format.md.
+
+    Example: aitrends lint --rule hedge-unrecorded
+    """
+    from ..lint import lint as run
+
+    report = run(_kb(), rules=rule)
+    rows = [w.record() for w in report.warnings]
+    if show_waived:
+        rows += [{**w.record(), "waived": reason} for w, reason in report.waived]
+    if fmt is Format.table and not json_:
+        for r in rows:
+            where = f"{r['file']}:{r['line']}" if r["line"] else r["file"]
+            waived = f" [waived: {r['waived']}]" if r.get("waived") else ""
+            _stdout(f"{where}: {r['rule']}: {r['fact']}: {r['reason']}{waived}\n")
+    else:
+        _output(rows, fmt, json_, LINT_COLUMNS)
+    summary = f"{len(report.warnings)} warnings, {len(report.waived)} waived"
+    if report.warnings:
+        _err(f"Error: {summary}")
+        raise typer.Exit(ExitCode.ERROR)
+    _err(f"OK: {summary}")

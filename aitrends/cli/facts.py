@@ -8,7 +8,7 @@ import typer
 
 from .. import models as m
 from ..errors import UsageError
-from ..render import Format
+from ..render import NO_TIME_STATED, Format
 from ..views import FACT_COLUMNS, QUOTE_COLUMNS
 from ._app import (
     AsOfOpt,
@@ -108,7 +108,9 @@ def quote(
 ) -> None:
     """What a person said, verbatim, with the English, the source and the date.
 
-    Lists every fact whose speaker they are, of any kind.
+    Lists every fact whose speaker they are, of any kind. A writer's headline, lead or summary
+    that presents their view is the outlet's words, not theirs: `aitrends person` lists those
+    apart, as what others say they said.
 
     Example: aitrends quote --person Amodei
     """
@@ -221,7 +223,12 @@ def _fact_pairs(kb: KnowledgeBase, r: dict[str, Any]) -> list[tuple[str, Any]]:
         else:
             deadline = f"{r['horizon_start'] or '…'} to {r['horizon_end'] or 'open-ended'}"
         pairs += [
-            ("horizon", f"{h['type']} '{h['stated']}': {deadline}"),
+            (
+                "horizon",
+                f"{h['type']} "
+                + (f"'{h['stated']}'" if h["stated"] else f"({NO_TIME_STATED})")
+                + f": {deadline}",
+            ),
             ("status", f"{r['status']} (as of {r['as_of']})"),
             ("criteria", r["criteria"]),
             ("condition", r.get("condition")),

@@ -180,7 +180,16 @@ COMPARE_COLUMNS = [
 def _rate_text(x: dict[str, Any]) -> str:
     plus = "+" if x["bound"] == "at-least" else ""
     sign = "↓" if x["direction"] == "decline" else "↑"
-    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]})"
+    related = "".join(
+        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated'][:30]}'"
+        + (" (inferred)" if r["inferred"] else "")
+        for r in x.get("relations", [])
+    )
+    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]}{related})"
+
+
+REL_WORDS = {"follows": "later period than", "rival-estimate": "rival estimate to", "updates": "updates"}
+"""How a series link between two rates reads in the compare table."""
 
 
 def _agreement(r: dict[str, Any]) -> str:
@@ -207,7 +216,8 @@ def compare(
     """Sources and speakers side by side on a topic or metric, with where they agree or conflict.
 
     Rates are compared on their annual factor (within 20% on a log scale is agreement; a
-    rate beyond a stated lower bound is 'compatible'); stated 'contradicts' links are shown.
+    rate beyond a stated lower bound is 'compatible'); stated 'contradicts' links are shown,
+    and so are rates that are a later period of one series or rival estimates of one period.
 
     Example: aitrends compare --topic inference-cost
     """
@@ -251,23 +261,25 @@ def _emitted(rec: dict[str, Any], fmt: Format, json_: bool, name_field: str) -> 
 
 
 def _profile_card(
-    title: str, pairs: list[tuple[str, Any]], facts: list[dict[str, Any]], heading: str
+    title: str, pairs: list[tuple[str, Any]], sections: list[tuple[str, list[dict[str, Any]]]]
 ) -> None:
+    """A card of ``pairs``, then one table of facts per (heading, facts) section."""
     from ..render import card
     from ..tables import draw
 
     terminal = _terminal()
     text = card(pairs, title=title, **terminal)
-    if facts:
-        names = ("id", "kind", "date", "statement")
-        text += draw(
-            list(names),
-            [[safe_text(f[k] or "?") for k in names] for f in facts],
-            ratios=[None, None, None, 4],
-            title=heading,
-            show_lines=False,
-            **terminal,
-        )
+    names = ("id", "kind", "date", "statement")
+    for heading, facts in sections:
+        if facts:
+            text += draw(
+                list(names),
+                [[safe_text(f[k] or "?") for k in names] for f in facts],
+                ratios=[None, None, None, 4],
+                title=heading,
+                show_lines=False,
+                **terminal,
+            )
     _show(text)
 
 
@@ -284,8 +296,9 @@ def person(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """A profile: roles, what they said (by kind), what is said about them, where they are
-    cited, their topics and dates.
+    """A profile: roles, what they said (by kind), what others say they said (headlines,
+    leads and summaries that present their view, kept apart from their own words), what is
+    said about them, where they are cited, their topics and dates.
 
     Example: aitrends person 李開復
     """
@@ -307,6 +320,7 @@ def person(
             ),
         ),
         ("said", ", ".join(f"{n} {k}s" for k, n in rec["facts"].items() if n) or "nothing"),
+        ("others say they said", f"{len(rec['attributed'])} facts (headlines, leads, summaries)"),
         ("about", f"{len(rec['about'])} facts"),
         ("cited by", f"{len(rec['cited_by'])} facts"),
         ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
@@ -314,9 +328,12 @@ def person(
         ("sources", ", ".join(rec["sources"])),
         ("notes", rec.get("notes")),
     ]
-    facts = rec["said"] or rec["about"] or rec["cited_by"]
-    heading = "said" if rec["said"] else ("about" if rec["about"] else "cited by")
-    _profile_card(f"{rec['name_en']} ({rec['id']})", pairs, facts, heading)
+    sections = [
+        (heading, rec[key])
+        for heading, key in (("said", "said"), ("what others say they said", "attributed"))
+        if rec[key]
+    ] or [(h, rec[k]) for h, k in (("about", "about"), ("cited by", "cited_by")) if rec[k]][:1]
+    _profile_card(f"{rec['name_en']} ({rec['id']})", pairs, sections)
 
 
 @app.command()
@@ -360,4 +377,4 @@ def source(
         ("cited", ", ".join(rec["cited"])),
         ("sha256", rec["sha256"]),
     ]
-    _profile_card(f"{rec['id']}", pairs, rec["fact_list"], "facts")
+    _profile_card(f"{rec['id']}", pairs, [("facts", rec["fact_list"])])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format
+from ..render import NO_TIME_STATED, Column, Format
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -36,7 +36,7 @@ FORECAST_COLUMNS = [
     Column(
         "horizon",
         lambda r: (
-            f"{r['horizon']['stated']} → "
+            f"{r['horizon']['stated'] or NO_TIME_STATED} → "
             + ("relative" if r["horizon_relative"] else (r["horizon_end"] or "open-ended"))
         ),
         ratio=1,
@@ -147,7 +147,13 @@ def trends(
 
 CHECK_COLUMNS = [
     Column("check", lambda r: r["check"], ratio=1),
-    Column("verdict", lambda r: r["verdict"], ratio=1),
+    Column(
+        "verdict",
+        lambda r: (
+            r["verdict"] + (f" [{r['scope']}: {', '.join(r['sources'])}]" if len(r["sources"]) > 1 else "")
+        ),
+        ratio=1,
+    ),
     Column("stated", lambda r: r["stated"], ratio=2),
     Column("computed", lambda r: r["computed"], ratio=1),
     Column("arithmetic", lambda r: r["arithmetic"] + (f" ({r['note']})" if r["note"] else ""), ratio=5),
@@ -160,7 +166,8 @@ def check(fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
     """Recompute what the articles compute (CAGRs, ratios, rates against dated figures).
 
     Each result is consistent, approximately consistent (within 20%) or inconsistent, with
-    the arithmetic shown. Inconsistencies in the articles are reported, not errors: the exit
+    the arithmetic shown. A check that sets facts of different sources against each other is
+    labelled cross-source, with the sources named: it is not an article checked against itself. Inconsistencies in the articles are reported, not errors: the exit
     code is 0.
 
     Example: aitrends check
