@@ -195,7 +195,7 @@ def _output(
     empty: str = "No results.",
 ) -> None:
     """Print records in a format."""
-    from ..render import render, safe_text
+    from ..render import CSV_RAW_ENV, render, safe_text
 
     if json_:
         fmt = Format.json
@@ -203,7 +203,9 @@ def _output(
         _err(empty)
         return
     terminal = _terminal() if fmt is Format.table else {}
-    out = render(records, fmt, columns, safe_text(title) if title is not None else None, **terminal)
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
+    title = safe_text(title) if title is not None else None
+    out = render(records, fmt, columns, title, csv_guard=not raw, **terminal)
     if out and terminal:
         _show(out)
     elif out:
