@@ -45,10 +45,8 @@ def check_target(path: Path, *, force: bool = False) -> None:
     """
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # (the second: reported when writing)
         return
-    except NotADirectoryError:
-        raise WriteError(f"cannot write {path}: a parent of it is not a directory") from None
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror or e}") from None
     if stat.S_ISDIR(mode):
@@ -73,11 +71,32 @@ def is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def _temp_beside(path: Path, suffix: str = "") -> Path:
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM arriving during the block take effect when it ends (POSIX), so that a
+    temporary file is never created without its name being kept, nor a set of renames cut."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _temp_beside(path: Path, suffix: str = "", into: list[Path] | None = None) -> Path:
+    """A new empty temporary file beside ``path`` (appended to ``into`` before any signal can
+    interrupt)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix + ".tmp", dir=path.parent)
-        os.close(fd)
+        with _signals_deferred():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix + ".tmp", dir=path.parent)
+            os.close(fd)
+            if into is not None:
+                into.append(Path(tmp))
     except FileExistsError as e:  # mkdir met a file where a directory should be
         raise WriteError(f"cannot write {path}: {e.filename} is not a directory") from None
     except OSError as e:
@@ -102,12 +121,14 @@ def atomic_path(path: Path, *, force: bool = False, suffix: str = "") -> Iterato
 
     Raises :class:`ExistsError` when ``path`` exists and ``force`` is False, or is anything
     but a regular file (:func:`check_target`), and :class:`~aitrends.errors.WriteError` when
-    the file cannot be created or renamed. On any error the temporary file is removed and ``path`` is untouched.
+    the file cannot be created or renamed. On any error the temporary file is removed and
+    ``path`` is untouched.
     """
     path = Path(path)
     check_target(path, force=force)
-    tmp_path = _temp_beside(path, suffix)
+    made: list[Path] = []
     try:
+        tmp_path = _temp_beside(path, suffix, into=made)
         yield tmp_path
         try:
             os.chmod(tmp_path, _mode_for(path))
@@ -115,7 +136,8 @@ def atomic_path(path: Path, *, force: bool = False, suffix: str = "") -> Iterato
         except OSError as e:
             raise WriteError(f"cannot write {path}: {e.strerror or e}") from None
     except BaseException:
-        tmp_path.unlink(missing_ok=True)
+        for t in made:
+            t.unlink(missing_ok=True)
         raise
 
 
@@ -147,9 +169,10 @@ def atomic_paths(paths: Sequence[Path], *, force: bool = False) -> Iterator[list
     temps: list[Path] = []
     try:
         for p in paths:
-            temps.append(_temp_beside(p))
+            _temp_beside(p, into=temps)
         yield list(temps)
-        _replace_all(temps, paths)
+        with _signals_deferred():
+            _replace_all(temps, paths)
     except BaseException:
         for t in temps:
             t.unlink(missing_ok=True)
@@ -176,8 +199,9 @@ def _replace_all(temps: list[Path], paths: list[Path]) -> None:
             with contextlib.suppress(OSError):
                 if backup is None:
                     path.unlink(missing_ok=True)
-                else:
+                else:  # (a rename onto another link of the same file does nothing)
                     os.replace(backup, path)
+                    backup.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise WriteError(f"cannot write {path}: {e.strerror or e}") from None
         raise

@@ -43,6 +43,26 @@ def caching_disabled(environ: Mapping[str, str] | None = None) -> bool:
     return env.get(ENV_NO_CACHE, "") not in ("", "0")
 
 
+LOCK_TIMEOUT = 5.0
+"""Seconds a query waits for another process's update of the index before it answers from
+the YAML files instead (``$AITRENDS_LOCK_TIMEOUT`` to change it)."""
+ENV_LOCK_TIMEOUT = "AITRENDS_LOCK_TIMEOUT"
+
+
+class LockTimeout(OSError):
+    """Another process has held the index's lock for longer than :func:`lock_timeout`."""
+
+
+def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """``$AITRENDS_LOCK_TIMEOUT`` in seconds (a bad value is ignored), else :data:`LOCK_TIMEOUT`."""
+    env = os.environ if environ is None else environ
+    try:
+        value = float(env.get(ENV_LOCK_TIMEOUT, ""))
+    except ValueError:
+        return LOCK_TIMEOUT
+    return value if value >= 0 else LOCK_TIMEOUT
+
+
 def debug_enabled() -> bool:
     """``$AITRENDS_DEBUG`` is set: errors in the cache are raised, not swallowed."""
     return bool(os.environ.get("AITRENDS_DEBUG"))
@@ -360,6 +380,12 @@ def open_fresh(
             return con
         if con is not None:
             con.close()
+        return None
+    except LockTimeout as e:
+        if debug_enabled():  # a note, not an error: the answer is still right
+            import logging
+
+            logging.getLogger("aitrends").warning("aitrends: %s; answering from the YAML files", e)
         return None
     except (sqlite3.Error, OSError):
         if debug_enabled():
