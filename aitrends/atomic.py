@@ -179,6 +179,20 @@ def atomic_paths(paths: Sequence[Path], *, force: bool = False) -> Iterator[list
         raise
 
 
+def replace_together(sources: Sequence[Path], targets: Sequence[Path], *, force: bool = False) -> None:
+    """Rename each finished file of ``sources`` over its target (on the same file system), all
+    or none, as :func:`atomic_paths` does; the sources are removed whatever happens."""
+    sources, targets = [Path(p) for p in sources], [Path(p) for p in targets]
+    try:
+        for t in targets:
+            check_target(t, force=force)
+        with _signals_deferred():
+            _replace_all(sources, targets)
+    finally:
+        for p in sources:
+            p.unlink(missing_ok=True)
+
+
 def _replace_all(temps: list[Path], paths: list[Path]) -> None:
     done: list[tuple[Path, Path | None]] = []  # (target, the old file's backup or None)
     try:

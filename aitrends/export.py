@@ -225,10 +225,27 @@ def export(
         return [write_jsonl(kb, path, force=force, as_of=as_of)]
     if fmt is ExportFormat.parquet:
         return [write_parquet(kb, path, force=force, as_of=as_of)]
+    return _write_sqlite(kb, path, force=force)
+
+
+def _write_sqlite(kb: KnowledgeBase, path: Path, *, force: bool) -> list[Path]:
+    """The database and its Datasette metadata (``<stem>.metadata.json``, named by
+    :func:`aitrends.index.write_database`), all or nothing: both are checked, written into a
+    temporary directory beside them, then renamed together."""
+    import tempfile
+
+    from .atomic import replace_together
     from .index import write_database
 
-    # the database and its Datasette metadata (<stem>.metadata.json, named by write_database)
-    # are both checked before either is written
     for target in (path, path.with_name(f"{path.stem}.metadata.json")):
         check_target(target, force=force)
-    return list(write_database(kb, path, force=force))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmpdir = tempfile.TemporaryDirectory(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise WriteError(f"cannot write {path}: {e.strerror or e}") from None
+    with tmpdir as work:
+        written = write_database(kb, Path(work) / path.name)
+        targets = [path.parent / p.name for p in written]
+        replace_together(written, targets, force=force)
+    return targets

@@ -330,3 +330,30 @@ class TestAllOrNothing:
         contents = {(old_set / f"{n}.csv").read_text(encoding="utf-8").startswith("old") for n in CSV_TABLES}
         assert len(contents) == 1  # all old, or all new
         assert code in (0, 130)
+
+
+def test_sqlite_pair_is_all_or_nothing(kb, tmp_path, monkeypatch):
+    """The database and its metadata: a failure renaming the second leaves both old ones."""
+    for name in ("kb.db", "kb.metadata.json"):
+        (tmp_path / name).write_text(f"old {name}\n", encoding="utf-8")
+    real = os.replace
+
+    def replace(src, dst):
+        if str(dst) == str(tmp_path / "kb.metadata.json"):  # the final rename, not the one inside
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(WriteError, match="No space left on device$"):
+        export(kb, "sqlite", tmp_path / "kb.db", force=True)
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()} == {
+        "kb.db": "old kb.db\n",
+        "kb.metadata.json": "old kb.metadata.json\n",
+    }
+    assert listing(tmp_path) == ["data", "kb.db", "kb.metadata.json"]
+    monkeypatch.setattr(os, "replace", real)
+    assert export(kb, "sqlite", tmp_path / "kb.db", force=True) == [
+        tmp_path / "kb.db",
+        tmp_path / "kb.metadata.json",
+    ]
+    assert json.loads((tmp_path / "kb.metadata.json").read_text(encoding="utf-8"))
