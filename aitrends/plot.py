@@ -221,14 +221,22 @@ def _caption(kb: KnowledgeBase, source_ids: list[str], width: float) -> str:
     return "Sources:\n" + "\n".join(textwrap.fill(line, chars, subsequent_indent="    ") for line in lines)
 
 
-def save(fig: Any, path: Path | str, *, force: bool = False) -> Path:
-    """Write ``fig`` to ``path`` (PNG, SVG or PDF by its suffix), atomically; an existing file
-    is replaced only with ``force``."""
+def image_format(path: Path | str) -> str:
+    """The image format of ``path`` by its suffix (none: png); :class:`UsageError` listing the
+    supported ones for any other (``.gif``, ``.jpg``: matplotlib cannot write them as we do)."""
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     if fmt not in FORMATS:
         supported = ", ".join(f".{f}" for f in FORMATS)
         raise UsageError(f"cannot write '{path.suffix}' images; use {supported}")
+    return fmt
+
+
+def save(fig: Any, path: Path | str, *, force: bool = False) -> Path:
+    """Write ``fig`` to ``path`` (PNG, SVG or PDF by its suffix), atomically; an existing file
+    is replaced only with ``force``."""
+    path = Path(path)
+    fmt = image_format(path)
     metadata = {"Software": None} if fmt == "png" else {}
     matplotlib = require("matplotlib", "plot")
     with matplotlib.rc_context(_RC), atomic_path(path, force=force, suffix=path.suffix) as tmp:

@@ -138,7 +138,8 @@ def plot(
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """
-    from ..plot import save, topic_figure
+    from ..plot import image_format, save, topic_figure
 
+    image_format(output)  # a usage error before any work
     fig = topic_figure(_kb(), topic)
     _err(f"wrote {save(fig, output, force=force)}")

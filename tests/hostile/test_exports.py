@@ -144,6 +144,16 @@ class TestStreams:
             f"Error: --to {fmt} cannot be written to standard output ('-'); it can with --to jsonl\n",
         )
 
+    def test_dev_stdout_is_written_into(self, data):
+        cmd = [sys.executable, "-m", "aitrends", "--no-bundled", "-d", str(data)]
+        done = subprocess.run(
+            [*cmd, "export", "--to", "jsonl", "/dev/stdout", "--as-of", AS_OF],
+            capture_output=True,
+            timeout=120,
+        )
+        assert (done.returncode, done.stderr) == (0, b"wrote /dev/stdout\n")
+        assert json.loads(done.stdout)["id"] == "things-change"
+
     def test_dev_null_is_written_into(self, data):
         result = run(data, "--to", "jsonl", "/dev/null")
         assert (result.exit_code, result.stderr) == (0, "wrote /dev/null\n")

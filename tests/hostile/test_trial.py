@@ -310,6 +310,11 @@ class TestPlot:
         suffix = name[1:]
         assert str(info.value) == f"cannot write '{suffix}' images; use .png, .svg, .pdf"
         assert info.value.exit_code == 2
+        result = run(data, "plot", "--topic", "things", "--output", str(tmp_path / name))
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"Error: cannot write '{suffix}' images; use .png, .svg, .pdf\n",
+        )
         assert not (tmp_path / name).exists()
 
 
