@@ -191,6 +191,12 @@ class TestYamlNumbers:
             f"{shown(path)}:10: '{value}' {why}; quote it if it is text, or write the number plainly"
         ]
 
+    @pytest.mark.parametrize("value", ["yes", "no", "on", "off"])
+    def test_yaml_11_booleans_are_not_text(self, data, value):
+        path = data / "facts" / "a.yaml"
+        path.write_text(fact_file(fact(statement=value)), encoding="utf-8")
+        assert problems(data) == [f"{shown(path)}:7: facts[0].statement: Input should be a valid string"]
+
     def test_plain_numbers_and_quoted_text_still_read(self):
         from aitrends.yamlio import parse
 
