@@ -43,6 +43,10 @@ RACY_NS = 2_000_000_000
 or timestamps changing (timestamps are coarse on some file systems): it is hashed again."""
 
 
+class LockTimeout(OSError):
+    """Another process has held the index's lock for longer than :func:`aitrends.config.lock_timeout`."""
+
+
 def index_path(dirs: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
     """The index of this stack of data directories in the cache directory."""
     import zlib
@@ -317,6 +321,12 @@ def open_fresh(
             return con
         if con is not None:
             con.close()
+        return None
+    except LockTimeout as e:
+        if debug_enabled():  # a note, not an error: the answer is still right
+            import logging
+
+            logging.getLogger("aitrends").warning("aitrends: %s; answering from the YAML files", e)
         return None
     except (sqlite3.Error, OSError):
         if debug_enabled():

@@ -16,6 +16,31 @@ MIN_EXCERPT_CHARS = 6
 """An excerpt shorter than this (whitespace removed) is too short to locate or to mean much."""
 
 
+def parent_cycle(table: dict[str, Any], start: str) -> bool:
+    """Whether following ``parent`` from ``start`` through ``table`` comes back to ``start``."""
+    seen, p = {start}, getattr(table.get(start), "parent", None)
+    while p in table:
+        if p == start:
+            return True
+        if p in seen:  # a cycle above start, reported on its own members
+            return False
+        seen.add(p)
+        p = getattr(table[p], "parent", None)
+    return False
+
+
+def ancestors(table: dict[str, Any], start: str) -> list[str]:
+    """The ids above ``start`` by ``parent``, nearest first; stops at a cycle, so it ends even on
+    data that was never validated."""
+    out: list[str] = []
+    seen, p = {start}, getattr(table.get(start), "parent", None)
+    while p in table and p not in seen:
+        out.append(p)
+        seen.add(p)
+        p = getattr(table[p], "parent", None)
+    return out
+
+
 def check_references(kb: KnowledgeBase) -> list[Problem]:
     """Every dangling reference and self-inconsistency, as problems."""
     out: list[Problem] = []
@@ -48,16 +73,14 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
         ref(e, ("parent",), getattr(e, "parent", None), orgs, "organization")
     for t in topics.values():
         ref(t, ("parent",), t.parent, topics, "topic")
-        seen, p = {t.id}, t.parent
-        while p in topics:
-            if p in seen:
-                out.append(kb.origin(t).problem(("parent",), f"topic '{t.id}' is its own ancestor"))
-                break
-            seen.add(p)
-            p = topics[p].parent
     for mt in metrics.values():
         refs(mt, "topics", mt.topics, topics, "topic")
         ref(mt, ("parent",), mt.parent, metrics, "metric")
+    for table, what in ((topics, "topic"), (metrics, "metric"), (orgs, "organization")):
+        for rec in table.values():
+            if parent_cycle(table, rec.id):
+                out.append(kb.origin(rec).problem(("parent",), f"{what} '{rec.id}' is its own ancestor"))
+    out += _alias_clashes(kb)
     for f in facts.values():
         out += _check_fact(kb, f, ref, refs, entities, topics, sources, metrics, facts)
     resolutions = [(fact_id, res, kb.resolution_origin[fact_id]) for fact_id, res in kb.resolutions.items()]
@@ -72,6 +95,27 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
             out.append(origin.problem(("fact",), f"'{fact_id}' is a {target.kind.value}, not a forecast"))
         if res.source is not None and res.source not in sources:
             out.append(origin.problem(("source",), f"unknown source '{res.source}'"))
+    return out
+
+
+def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
+    """An alias that is another record's id (looked up in the same namespace): the id always
+    wins a lookup, so the alias could never name its own record."""
+    from .search import name_key
+
+    out: list[Problem] = []
+    for tables in (("people", "organizations"), ("topics",), ("metrics",), ("sources",)):
+        records = [r for t in tables for r in kb.table(t).values()]
+        ids = {name_key(r.id): r.id for r in records}
+        for rec in records:
+            for i, alias in enumerate(getattr(rec, "aliases", [])):
+                other = ids.get(name_key(alias))
+                if other is not None and other != rec.id:
+                    out.append(
+                        kb.origin(rec).problem(
+                            ("aliases", i), f"alias '{alias}' is the id of another record ('{other}')"
+                        )
+                    )
     return out
 
 

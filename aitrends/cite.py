@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import models as m
 from .errors import NotFoundError
+from .tables import safe_text
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -162,8 +163,10 @@ _BIB_SPECIAL = {
 
 
 def bib_escape(text: str) -> str:
-    """Text safe inside a braced BibTeX field."""
-    return "".join(_BIB_SPECIAL.get(c, c) for c in text)
+    """Text safe inside a braced BibTeX field, and on a terminal: control and invisible
+    characters shown as escapes first (:func:`aitrends.tables.safe_text`), then TeX's
+    special characters escaped."""
+    return "".join(_BIB_SPECIAL.get(c, c) for c in safe_text(text))
 
 
 def _bib_name(name: dict[str, str]) -> str:
@@ -193,7 +196,7 @@ def bibtex_entry(item: dict[str, Any]) -> str:
         fields.append(("date", "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))))
     fields.append(("language", _LANGUAGE_NAMES.get(item["language"], item["language"])))
     if "URL" in item:
-        fields.append(("url", item["URL"]))  # biblatex reads url verbatim
+        fields.append(("url", safe_text(item["URL"])))  # biblatex reads url verbatim
     if "note" in item:
         fields.append(("note", bib_escape(item["note"])))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
@@ -229,11 +232,15 @@ def text_citation(item: dict[str, Any]) -> str:
         parts.append(item["URL"])
     if "note" in item:
         parts.append(item["note"] + ".")
-    return " ".join(parts)
+    return safe_text(" ".join(parts))
 
 
 def cite(kb: KnowledgeBase, refs: list[str], fmt: CiteFormat | str = CiteFormat.csl_json) -> str:
-    """Citations of the sources and facts named by ``refs`` in ``fmt`` (CSL-JSON is an array)."""
+    """Citations of the sources and facts named by ``refs`` in ``fmt`` (CSL-JSON is an array).
+
+    BibTeX and text are for reading, and safe to print: a control or invisible character in the
+    data (an escape sequence, an OSC 8 link) is shown as an escape. CSL-JSON carries the text
+    exactly, as data for programs."""
     items = csl_items(kb, refs)
     fmt = CiteFormat(fmt)
     if fmt is CiteFormat.csl_json:

@@ -28,6 +28,11 @@ ENV_DEBUG = "AITRENDS_DEBUG"
 """Set: internal errors show a traceback, and the index says why it was not used."""
 ENV_TODAY = "AITRENDS_TODAY"
 """``YYYY-MM-DD``: the day every "today" is (see :mod:`aitrends.clock`)."""
+ENV_LOCK_TIMEOUT = "AITRENDS_LOCK_TIMEOUT"
+"""Seconds a query waits for another process's update of the index (default :data:`LOCK_TIMEOUT`)."""
+LOCK_TIMEOUT = 5.0
+"""Seconds a query waits for another process's update of the index before it answers from
+the YAML files instead."""
 ENV_LIMIT_PREFIX = "AITRENDS_MAX_"
 """``AITRENDS_MAX_FILE_SIZE``, ``..._DEPTH``, ``..._VALUES``, ``..._FACTS``: the loader's limits."""
 LIMITS = ("FILE_SIZE", "DEPTH", "VALUES", "FACTS")
@@ -67,6 +72,16 @@ def limits_set(environ: Mapping[str, str] | None = None) -> bool:
     """Some ``$AITRENDS_MAX_...`` limit is set."""
     env = os.environ if environ is None else environ
     return any(env.get(ENV_LIMIT_PREFIX + k) for k in LIMITS)
+
+
+def lock_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """``$AITRENDS_LOCK_TIMEOUT`` in seconds (a bad value is ignored), else :data:`LOCK_TIMEOUT`."""
+    env = os.environ if environ is None else environ
+    try:
+        value = float(env.get(ENV_LOCK_TIMEOUT, ""))
+    except ValueError:
+        return LOCK_TIMEOUT
+    return value if value >= 0 else LOCK_TIMEOUT
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> str:

@@ -52,13 +52,14 @@ from .cache import (
     PLACEHOLDER,
     SCHEMA_VERSION,
     Freshness,
+    LockTimeout,
     Scan,
     connect,
     expected_meta,
     file_sha256,
     freshness,
 )
-from .config import debug_enabled
+from .config import debug_enabled, lock_timeout
 from .errors import DataError
 from .kb import KnowledgeBase, _names
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
@@ -529,7 +530,7 @@ def refresh(path: str | os.PathLike[str], s: Scan, *, workers: int | None = None
     start = time.perf_counter()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(path):
+    with _terminate_cleanly(), _lock(path):
         con = connect(path)
         state: Freshness | None = None
         if con is not None:
@@ -549,7 +550,9 @@ def refresh(path: str | os.PathLike[str], s: Scan, *, workers: int | None = None
 
 @contextlib.contextmanager
 def _lock(path: Path) -> Iterator[None]:
-    """One process at a time updates an index; the others wait, then find it fresh."""
+    """One process at a time updates an index; the others wait, then find it fresh. A wait
+    longer than :func:`~aitrends.config.lock_timeout` (a process stopped with Ctrl-Z while it
+    holds the lock) raises :class:`~aitrends.cache.LockTimeout`."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: updates still replace atomically
@@ -557,7 +560,15 @@ def _lock(path: Path) -> Iterator[None]:
         return
     fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        deadline = time.monotonic() + lock_timeout()
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(f"the index {path} is locked by another process") from None
+                time.sleep(0.05)
         yield
     finally:
         os.close(fd)
@@ -720,7 +731,45 @@ def _pool(workers: int | None, size: int, threshold: int) -> tuple[Any, int]:
         return None, 1
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(n), n
+    return multiprocessing.get_context("fork").Pool(n, initializer=_worker_signals), n
+
+
+def _worker_signals() -> None:
+    """A worker leaves interrupts to its parent: Ctrl-C (sent to the whole process group) is
+    ignored, and the SIGTERM with which the parent's pool ends it kills it quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during an update of the index: unwound like Ctrl-C, then re-sent."""
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """While the block runs, SIGTERM unwinds it like Ctrl-C (the temporary database removed,
+    a transaction rolled back, the workers ended), then kills the process as SIGTERM would."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise  # pragma: no cover - not reached: the process ends above
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | None) -> Stats:

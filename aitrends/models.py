@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +25,17 @@ from .dates import PartialDate
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+
+
+def _visible(value: str) -> str:
+    """Refuse a text of only spaces and invisible characters (U+00A0, U+200B, U+3000...)."""
+    if not any(not c.isspace() and unicodedata.category(c) not in _INVISIBLE for c in value):
+        raise ValueError("text is blank (only spaces or invisible characters)")
+    return value
+
+
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False), AfterValidator(_visible)]
 Number = Annotated[float, Field(strict=True)]
 """A YAML number (an int or a float); a quoted or YAML-1.1-ambiguous '68.7e9' string is an error."""
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import models as m
 from .atomic import atomic_path
 from .display import number
-from .errors import NotFoundError
+from .errors import NotFoundError, UsageError
 from .frames import require
 
 if TYPE_CHECKING:
@@ -80,9 +80,24 @@ def topic_figure(kb: KnowledgeBase, topic: str, *, width: float = 10.0) -> Any:
     that imply a rate) and a panel of its rates (``kb.trends(topic=...)``: stated and implied)
     as bars of the annual factor, with sources in a caption.
 
+    Text from the data is drawn as written: matplotlib's mathtext is off (a ``$`` is a dollar
+    sign, never the start of a formula).
+
     Raises :class:`NotFoundError` when the topic has neither dated figures nor rates.
     """
-    require("matplotlib", "plot")
+    matplotlib = require("matplotlib", "plot")
+    with matplotlib.rc_context(_RC):
+        return _topic_figure(kb, topic, width=width)
+
+
+_RC = {"text.parse_math": False}
+"""matplotlib settings of every plot: data text such as ``$0.5–$1`` or ``$x^{`` is not mathtext."""
+
+FORMATS = ("png", "svg", "pdf")
+"""Image formats :func:`save` writes, by the output's suffix (none: png)."""
+
+
+def _topic_figure(kb: KnowledgeBase, topic: str, *, width: float) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -250,12 +265,24 @@ def calibration_figure(report: ScoreReport, *, width: float = 6.0) -> Any:
     return fig
 
 
+def image_format(path: Path | str) -> str:
+    """The image format of ``path`` by its suffix (none: png); :class:`UsageError` listing the
+    supported ones for any other (``.gif``, ``.jpg``: matplotlib cannot write them as we do)."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    if fmt not in FORMATS:
+        supported = ", ".join(f".{f}" for f in FORMATS)
+        raise UsageError(f"cannot write '{path.suffix}' images; use {supported}")
+    return fmt
+
+
 def save(fig: Any, path: Path | str, *, force: bool = False) -> Path:
     """Write ``fig`` to ``path`` (PNG, SVG or PDF by its suffix), atomically; an existing file
     is replaced only with ``force``."""
     path = Path(path)
-    fmt = path.suffix.lstrip(".").lower() or "png"
+    fmt = image_format(path)
     metadata = {"Software": None} if fmt == "png" else {}
-    with atomic_path(path, force=force, suffix=path.suffix) as tmp:
+    matplotlib = require("matplotlib", "plot")
+    with matplotlib.rc_context(_RC), atomic_path(path, force=force, suffix=path.suffix) as tmp:
         fig.savefig(tmp, format=fmt, dpi=120, metadata=metadata)
     return path

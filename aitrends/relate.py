@@ -38,12 +38,9 @@ class Related:
 
 def _metric_family(kb: KnowledgeBase, metric: str) -> set[str]:
     """A metric, its ancestors and its descendants."""
-    family = metric_and_descendants(kb, metric)
-    parent = kb.table("metrics")[metric].parent if metric in kb.table("metrics") else None
-    while parent:
-        family.add(parent)
-        parent = kb.table("metrics")[parent].parent
-    return family
+    from .checks import ancestors
+
+    return metric_and_descendants(kb, metric) | set(ancestors(kb.table("metrics"), metric))
 
 
 def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[Related]:

@@ -2,12 +2,14 @@
 
 Text from data files is untrusted: in table and markdown output, control characters and escape
 sequences are made visible (tables are drawn by :mod:`aitrends.tables`, which interprets no
-markup).
+markup); markdown also escapes HTML and Markdown's link and emphasis characters; CSV guards
+cells a spreadsheet would run as formulas (:data:`FORMULA_START`) unless asked not to.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -93,23 +95,48 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def to_csv(records: Sequence[dict[str, Any]]) -> str:
-    """CSV with a header of every column any record has, in first-seen order."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+(``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``); the CSV guard puts ``'`` before it."""
+
+CSV_RAW_ENV = "AITRENDS_CSV_RAW"
+"""Set to 1 to turn the CSV formula guard of ``--format csv`` off (for round trips)."""
+
+
+def guard_formula(value: Any) -> Any:
+    """``value`` with ``'`` before it when it is text a spreadsheet would run as a formula;
+    numbers, and text that does not start with :data:`FORMULA_START`, unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(records: Sequence[dict[str, Any]], *, guard: bool = True) -> str:
+    """CSV with a header of every column any record has, in first-seen order; with ``guard``,
+    text cells that would be formulas are prefixed with ``'`` (:func:`guard_formula`)."""
     rows = [flatten(r) for r in records]
     columns = list(dict.fromkeys(k for row in rows for k in row))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else guard_formula(v) if guard else v) for k, v in row.items()})
     return buf.getvalue()
 
 
-def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
-    """A GitHub-flavoured Markdown table of the readable columns."""
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
-    def cell(value: Any) -> str:
-        return safe_text(value).replace("|", "\\|")
+
+def markdown_text(value: Any) -> str:
+    """Text for a Markdown table cell: terminal-safe (:func:`safe_text`), HTML escaped
+    (``<img onerror=...>`` shows as written) and Markdown's code, emphasis, link and cell
+    characters backslash-escaped (``[x](javascript:...)`` is no link)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(safe_text(value), quote=False))
+
+
+def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    """A GitHub-flavoured Markdown table of the readable columns (cells: :func:`markdown_text`)."""
+    cell = markdown_text
 
     lines = ["| " + " | ".join(c.header for c in columns) + " |"]
     lines.append("|" + "|".join("---" for _ in columns) + "|")
@@ -143,15 +170,18 @@ def render(
     fmt: Format,
     columns: Sequence[Column],
     title: str | None = None,
+    *,
+    csv_guard: bool = True,
     **terminal: Any,
 ) -> str:
-    """The records as text in a format (``terminal``: see :func:`to_table`)."""
+    """The records as text in a format (``terminal``: see :func:`to_table`; ``csv_guard``:
+    see :func:`to_csv`)."""
     if fmt is Format.json:
         return to_json(list(records))
     if fmt is Format.jsonl:
         return to_jsonl(records)
     if fmt is Format.csv:
-        return to_csv(records)
+        return to_csv(records, guard=csv_guard)
     if fmt is Format.yaml:
         return to_yaml(list(records))
     if fmt is Format.markdown:

@@ -99,9 +99,12 @@ class NameIndex:
     def __init__(self) -> None:
         self.strong: dict[str, set[str]] = defaultdict(set)
         self.weak: dict[str, set[str]] = defaultdict(set)
+        self.ids: dict[str, str] = {}
+        """Folded id -> id: an exact id wins over any other record's name or alias."""
 
     def add(self, record_id: str, names: Iterable[str], words: Iterable[str] = ()) -> None:
         """Index ``names`` (strong) and ``words`` (weak) for ``record_id``."""
+        self.ids[name_key(record_id)] = record_id
         for name in names:
             if key := name_key(name):
                 self.strong[key].add(record_id)
@@ -111,7 +114,7 @@ class NameIndex:
                 self.weak[key].add(record_id)
 
     def lookup(self, text: str) -> Match:
-        """Exact strong key, then a unique name word, then a unique closest spelling.
+        """An id, then an exact strong key, then a unique name word, then a unique closest spelling.
 
         A spelling counts as close within :func:`allowed_edits` edits (insertions, deletions,
         substitutions and swaps of two neighbours); if several records are equally close the
@@ -123,6 +126,8 @@ class NameIndex:
         key = name_key(text)
         if not key:
             return Match([], "none")
+        if key in self.ids:
+            return Match([self.ids[key]], "exact")
         if ids := self.strong.get(key):
             return Match(sorted(ids), "exact" if len(ids) == 1 else "ambiguous")
         if ids := self.weak.get(key):

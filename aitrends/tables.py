@@ -232,6 +232,18 @@ def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str,
     return word, len(word)
 
 
+MAX_CELL_CHARS = 10_000
+"""Longest text drawn in one cell; the rest is left out and counted ("… (4,490,000 more
+characters)"), so that a huge value cannot make drawing a table take seconds."""
+
+
+def clip(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
 MIN_WIDTH = 12
 """Narrowest a wrapping column is made while others are wider (unless its text is narrower)."""
 
@@ -304,9 +316,15 @@ def draw(
     """A boxed table as text, each line ending in a newline.
 
     ``styled`` adds terminal styles (a bold header, an italic title, reversed highlights);
-    ``unicode=False`` draws the box with ASCII characters.
+    ``unicode=False`` draws the box with ASCII characters. The title is made safe here
+    (:func:`safe_text`); cells must already be. A cell longer than :data:`MAX_CELL_CHARS`
+    is cut (:func:`clip`), as is the title.
     """
     n = len(headers)
+    if title:
+        title = clip(safe_text(title))
+    if any(len(c) > MAX_CELL_CHARS for row in rows for c in row):
+        rows = [[clip(c) for c in row] for row in rows]
     ratios = ratios or [None] * n
     no_wrap = no_wrap or [False] * n
     box = _UNICODE if unicode else _ASCII

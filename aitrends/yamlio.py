@@ -175,6 +175,10 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return None
     if kind == "int" and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
         return int(value)  # the common case, without PyYAML's constructor (octal 017 is not it)
+    if kind in ("int", "float") and (why := _surprising_number(value)):
+        raise YamlError(
+            f"'{shorten(value)}' {why}; quote it if it is text, or write the number plainly", line
+        )
     marks: Any = (event.start_mark, event.end_mark)  # the C parser's marks are its own type
     node = ScalarNode(tag, value, marks[0], marks[1], event.style)
     construct = {
@@ -192,6 +196,26 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if isinstance(result, float) and not math.isfinite(result):
         raise YamlError(f"'{shorten(value)}' is not a finite number", line)
     return result
+
+
+def _surprising_number(value: str) -> str | None:
+    """Why a YAML 1.1 number would not be what it looks like, or None: base 60 (``20:24`` is
+    1224), octal (``017`` is 15) and binary (``0b11`` is 3) read differently in YAML 1.2 and
+    in most other tools."""
+    digits = value.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        return "is a base-60 number in YAML 1.1"
+    if digits[:2] in ("0b", "0B"):
+        return "is a binary number in YAML 1.1"
+    if (
+        len(digits) > 1
+        and digits[0] == "0"
+        and digits[1].isdigit()
+        and "." not in digits
+        and "e" not in digits.lower()
+    ):
+        return "is an octal number in YAML 1.1"
+    return None
 
 
 def _key(event: yaml.ScalarEvent) -> str:

@@ -200,15 +200,20 @@ class TestCommand:
     def test_sqlite_is_delegated_to_the_sqlite_export(self, kb, runner, tmp_path, monkeypatch):
         calls = []
         fake = types.ModuleType("aitrends.sqlite_export")
+        # written into a temporary directory beside the target, then renamed into place
         fake.write_database = lambda kb, path, force=False, as_of=None: (
-            calls.append((len(kb.all_facts), path, force)) or [path]
-        )
+            calls.append((len(kb.all_facts), path.name, path.parent.parent == tmp_path)),
+            path.write_text("db", encoding="utf-8"),
+            [path],
+        )[-1]
         monkeypatch.setitem(sys.modules, "aitrends.sqlite_export", fake)
         args = fixture_args("export", "--to", "sqlite", str(tmp_path / "kb.db"), "--force")
         result = runner.invoke(app, args, catch_exceptions=False)
         assert (result.exit_code, result.stderr) == (0, f"wrote {tmp_path / 'kb.db'}\n")
-        assert calls == [(8, tmp_path / "kb.db", True)]
+        assert calls == [(8, "kb.db", True)]
+        assert (tmp_path / "kb.db").read_text(encoding="utf-8") == "db"
         assert export(kb, "sqlite", tmp_path / "b.db") == [tmp_path / "b.db"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db", "kb.db"]
 
 
 def test_integrations_doc_examples_run():

@@ -47,6 +47,27 @@ class State:
 
 # ---------------------------------------------------------------- shared options
 
+
+def whole_number(least: int) -> Callable[[str], int]:
+    """A parser of a count option: ASCII digits only (``--limit ١٢`` and ``２０`` are refused,
+    not read as 12 and 20), at least ``least``."""
+
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):  # a default
+            return value
+        text = value.strip()
+        digits = text[1:] if text[:1] in "+-" else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise typer.BadParameter(f"'{value}' is not a whole number written with the digits 0-9.")
+        number = int(text)
+        if number < least:
+            raise typer.BadParameter(f"{number} is not in the range x>={least}.")
+        return number
+
+    parse.__name__ = "integer"
+    return parse
+
+
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
 LimitOpt = Annotated[
@@ -54,7 +75,8 @@ LimitOpt = Annotated[
     typer.Option(
         "--limit",
         "-n",
-        min=0,
+        parser=whole_number(0),
+        metavar="N",
         help="Show at most N results; 0 for all.",
     ),
 ]
@@ -199,7 +221,7 @@ def _output(
     empty: str = "No results.",
 ) -> None:
     """Print records in a format."""
-    from ..render import render, safe_text
+    from ..render import CSV_RAW_ENV, render, safe_text
 
     if json_:
         fmt = Format.json
@@ -207,7 +229,9 @@ def _output(
         _err(empty)
         return
     terminal = _terminal() if fmt is Format.table else {}
-    out = render(records, fmt, columns, safe_text(title) if title is not None else None, **terminal)
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
+    title = safe_text(title) if title is not None else None
+    out = render(records, fmt, columns, title, csv_guard=not raw, **terminal)
     if out and terminal:
         _show(out)
     elif out:
@@ -274,7 +298,7 @@ def main_callback(
     max_depth: Annotated[
         int | None,
         typer.Option(
-            min=1,
+            parser=whole_number(1),
             metavar="N",
             envvar="AITRENDS_MAX_DEPTH",
             help="Deepest nesting in a data file (default 64).",
@@ -283,7 +307,7 @@ def main_callback(
     max_values: Annotated[
         int | None,
         typer.Option(
-            min=1,
+            parser=whole_number(1),
             metavar="N",
             envvar="AITRENDS_MAX_VALUES",
             help="Most values in one data file (default 200000).",
@@ -292,7 +316,10 @@ def main_callback(
     max_facts: Annotated[
         int | None,
         typer.Option(
-            min=1, metavar="N", envvar="AITRENDS_MAX_FACTS", help="Most facts in one run (default 100000)."
+            parser=whole_number(1),
+            metavar="N",
+            envvar="AITRENDS_MAX_FACTS",
+            help="Most facts in one run (default 100000).",
         ),
     ] = None,
     version: Annotated[

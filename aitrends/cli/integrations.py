@@ -18,7 +18,12 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing file
 @app.command()
 @cli_errors
 def export(
-    path: Annotated[Path, typer.Argument(help="Output file (a directory for --to csv).", metavar="PATH")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="Output file (a directory for --to csv); - for standard output (jsonl).", metavar="PATH"
+        ),
+    ],
     to: Annotated[ExportFormat, typer.Option("--to", help="Format to write.", case_sensitive=False)],
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
@@ -28,13 +33,22 @@ def export(
     csv writes one file per table into PATH (facts, sources, people, organizations, topics,
     metrics and the link tables fact_topics, fact_speakers, fact_cited, fact_about,
     fact_links); jsonl writes one complete fact record a line; parquet writes the facts table.
-    Files are written atomically; an existing file is kept unless --force is given.
+    Files are written atomically and all or nothing; an existing file is kept unless --force
+    is given, and only a regular file is ever replaced (never a link, device or pipe). PATH -
+    writes jsonl to standard output.
 
-    Example: aitrends export --to csv exports/
+    Example: aitrends export --to csv exports/   (or: aitrends export --to jsonl - | head)
     """
+    import sys
+
+    from ..errors import UsageError
     from ..export import export as run
 
-    written = run(_kb(), to, path, force=force, as_of=_day(as_of))
+    if not path.strip():
+        raise UsageError(
+            "empty export path (give a file, a directory for --to csv, or - for standard output)"
+        )
+    written = run(_kb(), to, path, force=force, as_of=_day(as_of), stdout=sys.stdout)
     for p in written:
         _err(f"wrote {p}")
 
@@ -191,7 +205,9 @@ def plot(
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """
-    from ..plot import calibration_figure, save, topic_figure
+    from ..plot import calibration_figure, image_format, save, topic_figure
+
+    image_format(output)  # a usage error before any work
 
     if what is not None and what != "scores":
         raise UsageError(f"plot: '{what}' is not something to plot; the choices are a --topic, or scores")

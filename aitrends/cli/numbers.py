@@ -23,6 +23,7 @@ from ._app import (
     _output,
     app,
     cli_errors,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -60,7 +61,10 @@ def forecasts(
     topic: TopicOpt = None,
     horizon_before: Annotated[str | None, typer.Option(help="Deadline on or before this date.")] = None,
     horizon_after: Annotated[str | None, typer.Option(help="Deadline on or after this date.")] = None,
-    due_within: Annotated[int | None, typer.Option(min=0, help="Open forecasts due within N days.")] = None,
+    due_within: Annotated[
+        int | None,
+        typer.Option(parser=whole_number(0), metavar="N", help="Open forecasts due within N days."),
+    ] = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,

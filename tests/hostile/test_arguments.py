@@ -64,7 +64,7 @@ class TestCommandLine:
             (
                 ["claims", "--limit", "ten"],
                 "claims",
-                "Invalid value for '--limit' / '-n': 'ten' is not a valid int range.",
+                "Invalid value for '--limit' / '-n': 'ten' is not a whole number written with the digits 0-9.",
             ),
             (
                 ["forecasts", "--due-within", "-1"],
@@ -223,7 +223,8 @@ class TestLimits:
             (
                 [],
                 {"AITRENDS_MAX_FACTS": "many"},
-                "Invalid value for '--max-facts' (env var: 'AITRENDS_MAX_FACTS'): 'many' is not a valid int range.",
+                "Invalid value for '--max-facts' (env var: 'AITRENDS_MAX_FACTS'): 'many' is not a whole number "
+                "written with the digits 0-9.",
             ),
         ],
     )

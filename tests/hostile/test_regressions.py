@@ -44,10 +44,11 @@ def test_parse(text, line, message):
 
 
 def test_numbers_read_as_pyyaml_reads_them():
-    """The fast path for plain integers agrees with PyYAML (YAML 1.1: 017 is octal)."""
+    """The fast path for plain integers agrees with PyYAML (017, octal in YAML 1.1, is refused:
+    see test_trial.py)."""
     import yaml
 
-    text = "a: 0\nb: 017\nc: 00\nd: 1234567890123456789\ne: -5\nf: +5\ng: 1_000\nh: 0x1F\ni: 1.5e+3\nj: '7'\n"
+    text = "a: 0\nd: 1234567890123456789\ne: -5\nf: +5\ng: 1_000\nh: 0x1F\ni: 1.5e+3\nj: '7'\n"
     assert parse(text).data == yaml.safe_load(text)
 
 
