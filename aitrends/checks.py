@@ -28,6 +28,9 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     ) -> None:
         if value is None or value in table or value in kb.invalid_ids:
             return
+        if value == m.DRAFT_ID:
+            out.append(kb.origin(rec).problem(loc, f"draft: choose the {what} ({m.DRAFT_ID} is a placeholder)"))
+            return
         hint = suggest(value, table)
         more = f" (did you mean '{hint[0]}'?)" if hint else ""
         out.append(kb.origin(rec).problem(loc, f"unknown {what} '{value}'{more}"))
@@ -37,6 +40,7 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
             ref(rec, (field, i), v, table, what)
 
     for s in sources.values():
+        out += _draft_text(kb, s, ("title_en", "date_note", "notes"))
         ref(s, ("outlet",), s.outlet, orgs, "organization")
         ref(s, ("platform",), s.platform, orgs, "organization")
         refs(s, "authors", s.authors, entities, "person")
@@ -74,6 +78,23 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
+_DRAFT_FIELDS = ("statement", "excerpt", "excerpt_en", "criteria", "condition", "hedge", "note")
+
+
+def _draft_text(kb: KnowledgeBase, rec: Any, fields: tuple[str, ...]) -> list[Problem]:
+    """A problem for every field still holding the ``TODO(draft)`` placeholder of a draft."""
+    out = []
+    for name in fields:
+        value = getattr(rec, name, None)
+        if isinstance(value, str) and m.DRAFT_MARK in value:
+            out.append(kb.origin(rec).problem((name,), f"draft: write this field (it holds {m.DRAFT_MARK})"))
+    for name in ("quantity", "rate", "horizon"):
+        part = getattr(rec, name, None)
+        if part is not None and m.DRAFT_MARK in part.stated:
+            out.append(kb.origin(rec).problem((name, "stated"), f"draft: write this field (it holds {m.DRAFT_MARK})"))
+    return out
+
+
 def _check_fact(
     kb: KnowledgeBase,
     f: m.FactBase,
@@ -85,7 +106,7 @@ def _check_fact(
     metrics: dict[str, Any],
     facts: dict[str, Any],
 ) -> list[Problem]:
-    out: list[Problem] = []
+    out: list[Problem] = _draft_text(kb, f, _DRAFT_FIELDS)
     origin = kb.origin(f)
     ref(f, ("source",), f.source, sources, "source")
     refs(f, "speaker", f.speaker, entities, "person or organization")
