@@ -29,7 +29,9 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
         if value is None or value in table or value in kb.invalid_ids:
             return
         if value == m.DRAFT_ID:
-            out.append(kb.origin(rec).problem(loc, f"draft: choose the {what} ({m.DRAFT_ID} is a placeholder)"))
+            out.append(
+                kb.origin(rec).problem(loc, f"draft: choose the {what} ({m.DRAFT_ID} is a placeholder)")
+            )
             return
         hint = suggest(value, table)
         more = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -91,7 +93,9 @@ def _draft_text(kb: KnowledgeBase, rec: Any, fields: tuple[str, ...]) -> list[Pr
     for name in ("quantity", "rate", "horizon"):
         part = getattr(rec, name, None)
         if part is not None and m.DRAFT_MARK in part.stated:
-            out.append(kb.origin(rec).problem((name, "stated"), f"draft: write this field (it holds {m.DRAFT_MARK})"))
+            out.append(
+                kb.origin(rec).problem((name, "stated"), f"draft: write this field (it holds {m.DRAFT_MARK})")
+            )
     return out
 
 

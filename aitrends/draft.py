@@ -147,9 +147,21 @@ def find_names(text: str, names: list[tuple[str, str]]) -> list[tuple[str, int, 
         while (i := folded.find(name, start)) >= 0:
             j = i + len(name)
             start = i + 1
-            if name[0].isascii() and name[0].isalnum() and i > 0 and folded[i - 1].isalnum() and folded[i - 1].isascii():
+            if (
+                name[0].isascii()
+                and name[0].isalnum()
+                and i > 0
+                and folded[i - 1].isalnum()
+                and folded[i - 1].isascii()
+            ):
                 continue
-            if name[-1].isascii() and name[-1].isalnum() and j < len(folded) and folded[j].isascii() and folded[j].isalnum():
+            if (
+                name[-1].isascii()
+                and name[-1].isalnum()
+                and j < len(folded)
+                and folded[j].isascii()
+                and folded[j].isalnum()
+            ):
                 continue
             if any(s < j and i < e for s, e in taken):
                 continue
@@ -275,7 +287,9 @@ def propose(
         fields: dict[str, Any] = {"kind": "claim", **base}
         pct = re.search(r"\d+(?:\.\d+)?\s?%", rate.stated)
         if pct:  # a growth rate in percent states its figure too
-            fields["quantity"] = m.Quantity(value=float(pct.group().rstrip("% ")), unit="percent", stated=pct.group())
+            fields["quantity"] = m.Quantity(
+                value=float(pct.group().rstrip("% ")), unit="percent", stated=pct.group()
+            )
         fields["rate"] = rate
         out.append(Candidate(sentence, fields, reasons, notes))
     for expr in found.numbers:
@@ -338,7 +352,7 @@ def overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None, share: float 
     return common > 0 and common >= share * min(a[1] - a[0], b[1] - b[0])
 
 
-def draft(
+def draft_article(
     kb: KnowledgeBase, article: Path, *, source: str | None = None, include_covered: bool = False
 ) -> Draft:
     """Candidate facts for ``article``, skipping sentences already covered by facts of the
@@ -409,7 +423,11 @@ def _flow(value: Any) -> str:
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) and value not in ("true", "false", "null", "yes", "no", "on", "off"):
+    if (
+        isinstance(value, str)
+        and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value)
+        and value not in ("true", "false", "null", "yes", "no", "on", "off")
+    ):
         return value
     return _scalar(value)
 
@@ -423,7 +441,8 @@ def draft_yaml(d: Draft) -> str:
     lines = [
         "# yaml-language-server: $schema=../../schemas/facts.schema.json",
         f"# Draft of the facts of {d.article}, written by `aitrends draft`: {len(d.candidates)} candidates"
-        f" from {d.sentences} sentences" + (f" ({d.skipped} already covered were left out)." if d.skipped else "."),
+        f" from {d.sentences} sentences"
+        + (f" ({d.skipped} already covered were left out)." if d.skipped else "."),
         f"# Replace every {DRAFT_MARK} and {DRAFT_ID}, delete the candidates not worth keeping and check",
         "# every pre-filled value against the excerpt; `aitrends validate` refuses the file until then.",
         f"source: {d.source}",
@@ -447,4 +466,4 @@ def write_draft(d: Draft, out: Path, *, force: bool = False) -> None:
     from .atomic import atomic_write
 
     with atomic_write(out, force=force) as fh:
-        fh.write(draft_yaml(d))  # type: ignore[arg-type]
+        fh.write(draft_yaml(d))  # type: ignore[call-overload]

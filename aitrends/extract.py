@@ -27,7 +27,9 @@ _SPACE_NEAR_CJK = re.compile(
 )
 _CLOSERS = "”’」』)）】\"'"
 _ZH_END = re.compile(f"[。！？；!?;]+[{_CLOSERS}]*")
-_EN_END = re.compile(r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bvs)(?<!\d)\.[\"”’')]*(?=\s+[\"“‘(A-Z0-9])")
+_EN_END = re.compile(
+    r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bvs)(?<!\d)\.[\"”’')]*(?=\s+[\"“‘(A-Z0-9])"
+)
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|U\.S|etc)$")
 
 
@@ -177,7 +179,11 @@ def number_expressions(sentence: str) -> list[Expression]:
             unit = (mt.group("unit") or "").strip()
             # Chinese numerals count only with a unit ('三年', '十倍'), never in words like 一些.
             big = re.search("[万萬亿億]", num) is not None
-            if not big and (not unit or num.strip("数數上") in ("", "一") or unit in ("个", "個", "种", "種", "位", "名", "次")):
+            if not big and (
+                not unit
+                or num.strip("数數上") in ("", "一")
+                or unit in ("个", "個", "种", "種", "位", "名", "次")
+            ):
                 if not (unit in ("个", "個", "名", "位", "种", "種") and num not in ("一", "两", "兩")):
                     continue
         if _is_year(mt):
@@ -442,7 +448,12 @@ def horizons_of(sentence: str, cues: list[str], *, since: int | None = None) -> 
             if any(s < mt.end() and mt.start() < e for s, e in taken):
                 continue
             horizon = _horizon(kind, mt)
-            if horizon is not None and since is not None and horizon.date is not None and horizon.date.year < since:
+            if (
+                horizon is not None
+                and since is not None
+                and horizon.date is not None
+                and horizon.date.year < since
+            ):
                 continue
             if horizon is not None:
                 found.append((mt.start(), horizon))

@@ -35,8 +35,7 @@ from typing import Any
 try:
     import aitrends
     from aitrends import models as m
-    from aitrends.draft import Candidate, draft, overlaps, spans
-    from aitrends.extract import normalize
+    from aitrends.draft import Candidate, draft_article, overlaps, spans
 except ImportError:  # pragma: no cover - a clear message instead of a traceback
     sys.exit("benchmarks/drafting.py needs aitrends installed: pip install -e . (from the clone)")
 
@@ -103,7 +102,11 @@ def _share(a: int, b: int) -> float:
 
 def is_target(fact: m.FactBase) -> bool:
     """Figures, forecasts, and facts with a quantity or rate."""
-    return fact.kind in (m.FactKind.figure, m.FactKind.forecast) or fact.quantity is not None or fact.rate is not None
+    return (
+        fact.kind in (m.FactKind.figure, m.FactKind.forecast)
+        or fact.quantity is not None
+        or fact.rate is not None
+    )
 
 
 def _dump(model: Any) -> dict[str, Any] | None:
@@ -130,7 +133,7 @@ def same_values(fact: m.FactBase, cand: Candidate) -> bool:
 
 def score_article(kb: aitrends.KnowledgeBase, article: Path) -> Score:
     """Draft one article (every sentence) and score it against the bundled facts."""
-    d = draft(kb, article, include_covered=True)
+    d = draft_article(kb, article, include_covered=True)
     facts = [f for f in kb.all_facts if f.source == d.source]
     text = article.read_text(encoding="utf-8")
     fact_spans = [spans(text, [f.excerpt])[0] for f in facts]
@@ -197,13 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)
     if not args.articles.is_dir():
-        print(f"articles directory not found: {args.articles}", file=sys.stderr)
+        sys.stderr.write(f"articles directory not found: {args.articles}\n")
         return 2
     scores = score_all(args.articles)
     if args.json:
-        print(json.dumps([s.row() for s in scores], indent=2, ensure_ascii=False))
+        sys.stdout.write(json.dumps([s.row() for s in scores], indent=2, ensure_ascii=False) + "\n")
     else:
-        print(markdown(scores), end="")
+        sys.stdout.write(markdown(scores))
     total = scores[-1]
     return 0 if total.recall >= RECALL_TARGET and total.values >= VALUES_TARGET else 1
 
