@@ -170,35 +170,49 @@ def find_names(text: str, names: list[tuple[str, str]]) -> list[tuple[str, int, 
     return sorted(out, key=lambda x: x[1])
 
 
-_CITED = re.compile(
-    r"(?:据|據|根据|根據|according to|citing)\s?(?P<a>[^,，。;；]{1,60}?)(?:的?(?:数据|數據|报告|報告|研究|调研|調研|统计|統計|调查|調查)|显示|顯示|[,，])"
-    r"|(?P<b>[^,，。;；]{2,60}?)(?:发布|發布|公布)?的?(?:数据|數據|报告|報告|研究|调研|調研)(?:显示|顯示|指出|称|稱)",
+_CLAUSE = re.compile(r"[^,，。;；:：]+")
+_CITE_BEFORE = re.compile(
+    r"^\s*(?:据|據|根据|根據|according to|citing|per)\b|^\s*(?:据|據|根据|根據)", re.IGNORECASE
+)
+_CITE_AFTER = re.compile(
+    r"(?:数据|數據|报告|報告|研究|调研|調研|统计|統計|调查|調查)(?:显示|顯示|指出|表明)|(?:data|report|study|survey) (?:shows?|finds?|says?)",
     re.IGNORECASE,
 )
 
 
 def cited_in(sentence: str, names: _Names) -> tuple[list[str], list[str]]:
-    """(ids of known origins, phrases naming unknown ones) the sentence relays a figure or
-    claim from ('according to X', 'X的数据显示', '据X')."""
+    """(ids of known origins, clauses naming an origin the knowledge base does not know) of
+    the figures or claims a sentence relays: 'according to X...', '据X...', 'X的数据显示'."""
     ids: list[str] = []
     unknown: list[str] = []
-    for mt in _CITED.finditer(sentence):
-        phrase = (mt.group("a") or mt.group("b") or "").strip()
-        found = [rid for rid, _, _ in find_names(phrase, names.entities)]
-        if found:
-            ids += [i for i in found if i not in ids]
-        elif phrase:
-            unknown.append(phrase)
+    for mt in _CLAUSE.finditer(sentence):
+        clause = mt.group()
+        after = _CITE_AFTER.search(clause)
+        if not (_CITE_BEFORE.search(clause) or after):
+            continue
+        part = clause[: after.start()] if after and not _CITE_BEFORE.search(clause) else clause
+        found = [rid for rid, _, _ in find_names(part, names.entities)]
+        ids += [i for i in found if i not in ids]
+        if not found:
+            unknown.append(clause.strip())
     return ids, unknown
+
+
+_ANAPHORA = re.compile(
+    r"^(?:该所|該所|该公司|該公司|该机构|該機構|他|她|他们|他們|其|对方|對方|he|she|they)\b|^(?:该所|該所|该公司|該公司|他|她|他们|他們)",
+    re.I,
+)
 
 
 # --------------------------------------------------------------------------- drafting
 
 
 def _speaker(
-    sentence: str, found: Found, names: _Names, cited: list[str]
+    sentence: str, names: _Names, cited: list[str], last: str | None
 ) -> tuple[list[str], list[str], bool]:
-    """(decided speakers, other candidates, decided by a speech verb)."""
+    """(decided speakers, other candidates, decided by a speech verb). A sentence that opens
+    with 'he', 'the institute'... and a speech verb is given ``last``, the speaker decided
+    by the sentence before."""
     folded_verbs = [(v, pos) for v, pos in _verbs_folded(sentence)]
     mentions = [x for x in find_names(sentence, names.entities) if x[0] not in cited]
     for verb, pos in folded_verbs:
@@ -210,6 +224,8 @@ def _speaker(
             if after:  # "said Amodei"
                 return [after[0][0]], [], True
     others = list(dict.fromkeys(x[0] for x in mentions))
+    if folded_verbs and last is not None and _ANAPHORA.search(sentence.strip()):
+        return [last], others, True  # "该所预计", "他表示": the speaker named just before
     return [], others, False
 
 
@@ -242,13 +258,25 @@ def _reasons(found: Found) -> list[str]:
     return out
 
 
-def propose(
-    sentence: Sentence, found: Found, names: _Names, kb: KnowledgeBase, source: m.Source, default: str | None
-) -> list[Candidate]:
+@dataclass
+class _Context:
+    """What drafting one sentence needs to know about the article and the sentences before."""
+
+    kb: KnowledgeBase
+    names: _Names
+    source: m.Source
+    default: str | None
+    last: str | None = None
+    """The speaker decided by a speech verb in the sentence before."""
+
+
+def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
     """The candidate facts of one sentence (none when it holds nothing to draft)."""
     text = sentence.text
+    kb, names, source, default = ctx.kb, ctx.names, ctx.source, ctx.default
     cited, unknown = cited_in(text, names)
-    speakers, others, by_verb = _speaker(text, found, names, cited)
+    speakers, others, by_verb = _speaker(text, names, cited, ctx.last)
+    ctx.last = speakers[0] if by_verb and len(speakers) == 1 else None
     quote = found.quotation and by_verb
     if not (found.numeric or found.cues or quote):
         return []
@@ -364,12 +392,12 @@ def draft_article(
     existing = [f for f in kb.all_facts if f.source == src.id]
     sentence_spans = spans(text, [s.text for s in sentences])
     fact_spans = [spans(text, [f.excerpt])[0] for f in existing]
-    default = _main_speaker(kb, src)
+    ctx = _Context(kb, names, src, _main_speaker(kb, src))
     candidates: list[Candidate] = []
     skipped = 0
     for sentence, span in zip(sentences, sentence_spans, strict=True):
         found = examine(sentence.text)
-        proposed = propose(sentence, found, names, kb, src, default)
+        proposed = propose(sentence, found, ctx)
         if not proposed:
             continue
         if not include_covered and any(overlaps(span, fs) for fs in fact_spans):
@@ -440,8 +468,8 @@ def draft_yaml(d: Draft) -> str:
     was picked and what to check."""
     lines = [
         "# yaml-language-server: $schema=../../schemas/facts.schema.json",
-        f"# Draft of the facts of {d.article}, written by `aitrends draft`: {len(d.candidates)} candidates"
-        f" from {d.sentences} sentences"
+        f"# Draft of the facts of {d.article}, written by `aitrends draft`: {_count(len(d.candidates), 'candidate')}"
+        f" from {_count(d.sentences, 'sentence')}"
         + (f" ({d.skipped} already covered were left out)." if d.skipped else "."),
         f"# Replace every {DRAFT_MARK} and {DRAFT_ID}, delete the candidates not worth keeping and check",
         "# every pre-filled value against the excerpt; `aitrends validate` refuses the file until then.",
@@ -459,6 +487,18 @@ def draft_yaml(d: Draft) -> str:
             first = False
             lines.append(f"{prefix}{key}: {_flow(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(d: Draft) -> str:
+    """One line: how many candidates from how many sentences, and how many were skipped."""
+    text = f"{_count(len(d.candidates), 'candidate')} from {_count(d.sentences, 'sentence')} of {d.article}"
+    if d.skipped:
+        text += f" ({_count(d.skipped, 'sentence')} already covered left out; --all shows them)"
+    return text
 
 
 def write_draft(d: Draft, out: Path, *, force: bool = False) -> None:

@@ -489,8 +489,8 @@ def _horizon(kind: str, mt: re.Match[str]) -> m.Horizon | None:
 
 SPEECH_VERBS = (
     "表示", "说", "說", "认为", "認為", "指出", "称", "稱", "强调", "強調", "坦言", "透露", "介绍", "介紹",
-    "预测", "預測", "写道", "寫道", "提到", "直言", "回答", "告诉", "告訴",
-    "said", "says", "say", "told", "argued", "wrote", "believes", "predicted",
+    "预测", "預測", "预计", "預計", "写道", "寫道", "提到", "直言", "回答", "告诉", "告訴",
+    "said", "says", "say", "told", "argued", "wrote", "believes", "predicted", "expects",
 )  # fmt: skip
 _SPEECH = re.compile("|".join(rf"\b{v}\b" if v.isascii() else v for v in SPEECH_VERBS), re.I)
 _QUOTE = re.compile(r"[“「\"].{4,}?[”」\"]")

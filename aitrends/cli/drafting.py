@@ -105,15 +105,12 @@ def draft(
 
     Example: aitrends --data-dir my-data draft article.txt --out my-article.yaml
     """
-    from ..draft import draft_article, draft_yaml, write_draft
+    from ..draft import draft_article, draft_yaml, summary, write_draft
 
     d = draft_article(_kb(), article, source=source, include_covered=all_)
-    summary = f"{len(d.candidates)} candidates from {d.sentences} sentences of {article.name}"
-    if d.skipped:
-        summary += f" ({d.skipped} sentences already covered left out; --all shows them)"
     if out is None:
         _stdout(draft_yaml(d))
+        _err(summary(d))
     else:
         write_draft(d, out, force=force)
-        summary += f"; wrote {out}"
-    _err(summary)
+        _err(f"{summary(d)}; wrote {out}")
