@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from ..models import SourceKind
-from ._app import State, _err, _kb, _stdout, app, cli_errors
-from .integrations import ForceOpt
+from ._app import ForceOpt, State, _err, _kb, _stdout, app, cli_errors
 
 ArticleArg = Annotated[
     Path, typer.Argument(help="The article's text file (UTF-8).", metavar="ARTICLE", dir_okay=False)

@@ -9,9 +9,7 @@ import typer
 
 from ..cite import CiteFormat
 from ..export import ExportFormat
-from ._app import _date, _err, _kb, _stdout, app, cli_errors
-
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+from ._app import ForceOpt, _date, _err, _kb, _stdout, app, cli_errors
 
 
 @app.command()
