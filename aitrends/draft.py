@@ -159,10 +159,9 @@ def find_names(text: str, names: list[tuple[str, str]]) -> list[tuple[str, int, 
                 name[-1].isascii()
                 and name[-1].isalnum()
                 and j < len(folded)
-                and folded[j].isascii()
-                and folded[j].isalnum()
+                and (folded[j].isascii() and folded[j].isalnum() or re.match(r"\.\d", folded[j : j + 2]))
             ):
-                continue
+                continue  # part of a longer word or a version ("AI2.0" is not AI2)
             if any(s < j and i < e for s, e in taken):
                 continue
             taken.append((i, j))
@@ -213,10 +212,15 @@ def _speaker(
     """(decided speakers, other candidates, decided by a speech verb). A sentence that opens
     with 'he', 'the institute'... and a speech verb is given ``last``, the speaker decided
     by the sentence before."""
-    folded_verbs = [(v, pos) for v, pos in _verbs_folded(sentence)]
+    folded = fold(sentence)
+    folded_verbs = _verbs_folded(sentence)
     mentions = [x for x in find_names(sentence, names.entities) if x[0] not in cited]
     for verb, pos in folded_verbs:
-        before = [x for x in mentions if x[2] <= pos and pos - x[2] <= 12]
+        before = [
+            x
+            for x in mentions
+            if x[2] <= pos and pos - x[2] <= 12 and not _CLAUSE_END.search(folded[x[2] : pos])
+        ]
         if before:
             return [before[-1][0]], [], True
         if verb.isascii():
@@ -227,6 +231,22 @@ def _speaker(
     if folded_verbs and last is not None and _ANAPHORA.search(sentence.strip()):
         return [last], others, True  # "该所预计", "他表示": the speaker named just before
     return [], others, False
+
+
+_CLAUSE_END = re.compile(r"[,，;；。:：!?！？]")
+_LABEL = re.compile(r"\s*([^:：]{1,40}?)\s*[:：]\s*")
+
+
+def speaker_label(line: str, names: _Names) -> str | None:
+    """The id of the known person or organization a transcript line names as the speaker
+    of what follows ('Dario Amodei:' alone on its line), or None."""
+    mt = _LABEL.fullmatch(line)
+    if mt is None:
+        return None
+    found = find_names(mt.group(1), names.entities)
+    if len(found) == 1 and len(fold(mt.group(1)).strip()) == found[0][2] - found[0][1]:
+        return found[0][0]
+    return None
 
 
 def _verbs_folded(sentence: str) -> list[tuple[str, int]]:
@@ -268,6 +288,8 @@ class _Context:
     default: str | None
     last: str | None = None
     """The speaker decided by a speech verb in the sentence before."""
+    label: str | None = None
+    """The speaker of a transcript: the last line that was only a known name and a colon."""
 
 
 def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
@@ -285,6 +307,9 @@ def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
     notes: list[str] = []
     if speakers:
         base["speaker"] = speakers
+    elif ctx.label is not None:
+        base["speaker"] = [ctx.label]
+        notes.append("speaker: from the transcript's last speaker label")
     elif default is not None:
         base["speaker"] = [default]
         notes.append(f"speaker: the author of this {source.kind.value}, by default")
@@ -388,7 +413,11 @@ def draft_article(
     text = read_article(article)
     src = source_for(kb, article, source)
     names = _names(kb)
-    sentences = [s for s in split_sentences(text) if len(normalize(s.text)) >= MIN_SENTENCE_CHARS]
+    sentences = split_sentences(text)
+    labels = {i: who for i, s in enumerate(sentences) if (who := speaker_label(s.text, names)) is not None}
+    sentences = [
+        s for i, s in enumerate(sentences) if i in labels or len(normalize(s.text)) >= MIN_SENTENCE_CHARS
+    ]
     existing = [f for f in kb.all_facts if f.source == src.id]
     sentence_spans = spans(text, [s.text for s in sentences])
     fact_spans = [spans(text, [f.excerpt])[0] for f in existing]
@@ -396,6 +425,9 @@ def draft_article(
     candidates: list[Candidate] = []
     skipped = 0
     for sentence, span in zip(sentences, sentence_spans, strict=True):
+        if (who := speaker_label(sentence.text, names)) is not None:
+            ctx.label = who
+            continue
         found = examine(sentence.text)
         proposed = propose(sentence, found, ctx)
         if not proposed:

@@ -496,9 +496,16 @@ _SPEECH = re.compile("|".join(rf"\b{v}\b" if v.isascii() else v for v in SPEECH_
 _QUOTE = re.compile(r"[“「\"].{4,}?[”」\"]")
 
 
+_NOT_SPEECH = re.compile(
+    r"胡说八道|胡說八道|说法|說法|小说|小說|虽说|雖說|传说|傳說|学说|學說|据说|據說|换句话说|換句話說"
+)
+
+
 def speech_verbs(sentence: str) -> list[tuple[str, int]]:
-    """The speech verbs of a sentence (说, 表示, 认为, said...) and where they stand."""
-    return [(mt.group(), mt.start()) for mt in _SPEECH.finditer(sentence)]
+    """The speech verbs of a sentence (说, 表示, 认为, said...) and where they stand, leaving
+    out words that only contain one (胡说八道, 说法...)."""
+    masked = _NOT_SPEECH.sub(lambda mt: "\0" * len(mt.group()), sentence)
+    return [(mt.group(), mt.start()) for mt in _SPEECH.finditer(masked)]
 
 
 def has_quotation(sentence: str) -> bool:

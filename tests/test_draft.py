@@ -323,6 +323,23 @@ class TestDraft:
         assert forecast["kind"] == "forecast" and forecast["horizon"].type is m.HorizonType.by
         assert claim["speaker"] == forecast["speaker"] == ["kai-fu-lee"]
 
+    def test_transcript_labels_name_the_speaker(self, tmp_path: Path) -> None:
+        other = tmp_path / "talk.txt"
+        other.write_text(
+            "Noah Smith:\n成本会下降吗？\nDario Amodei:\n我认为成本每年下降十倍。\n", encoding="utf-8"
+        )
+        d = draft_article(aitrends.load(), other, source="yingai-amodei-solar")
+        assert [(c.sentence.line, c.fields["speaker"]) for c in d.candidates] == [
+            (2, ["noah-smith"]),
+            (4, ["dario-amodei"]),
+        ]
+
+    def test_words_holding_a_speech_verb_decide_nothing(self, tmp_path: Path) -> None:
+        other = tmp_path / "other.txt"
+        other.write_text("AI2.0的胡说八道问题有望解决。", encoding="utf-8")
+        d = draft_article(aitrends.load(), other, source="lee-ai2-speech")
+        assert [c.fields["speaker"] for c in d.candidates] == [[m.DRAFT_ID]]
+
     def test_spans_and_overlap(self) -> None:
         text = "一二三四五六七八九十"
         a, b = spans(text, ["一二三四", "三四五六七八"])
