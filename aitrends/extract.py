@@ -28,7 +28,7 @@ _SPACE_NEAR_CJK = re.compile(
 _CLOSERS = "”’」』)）】\"'"
 _ZH_END = re.compile(f"[。！？；!?;]+[{_CLOSERS}]*")
 _EN_END = re.compile(
-    r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bvs)(?<!\d)\.[\"”’')]*(?=\s+[\"“‘(A-Z0-9])"
+    r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bvs)\.[\"”’')]*(?=\s+[\"“‘(A-Z0-9])"
 )
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|U\.S|etc)$")
 
@@ -59,7 +59,7 @@ def tidy(text: str, *, segmented: bool = False) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_OPEN_END = re.compile(f"[。！？!?；;:：{_CLOSERS}]\\s*$")
+_SENTENCE_END_AT_EOL = re.compile(f"[。！？!?；;:：.…{_CLOSERS}]\\s*$")
 WRAP_WIDTH = 60
 """A line at least this long that ends without punctuation is taken to be hard-wrapped: the
 next line continues its sentence."""
@@ -78,7 +78,9 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
             out.append((number, line))
         current = out[-1][1]
         last = current.splitlines()[-1] if current else ""
-        joining = bool(line.strip()) and len(line.strip()) >= WRAP_WIDTH and not _OPEN_END.search(last)
+        joining = (
+            bool(line.strip()) and len(line.strip()) >= WRAP_WIDTH and not _SENTENCE_END_AT_EOL.search(last)
+        )
     return out
 
 
@@ -120,7 +122,8 @@ _UNIT_WORDS = (
 _PRE = (
     r"(?:超过了?|超過了?|逾|至少|约为|約為|大约|大約|约|約|近|接近|不到|不足|突破|高达|高達|达到|達到|"
     r"远远低于|遠遠低于|遠遠低於|低于|低於|相差|"
-    r"more than|over|about|around|nearly|almost|at least|less than|up to|roughly|approximately)\s?"
+    r"more than|over|about|around|nearly|almost|at least|less than|fewer than|up to|no more than|at most|"
+    r"below|under|roughly|approximately)\s?"
 )
 _POST = r"(?:\s?(?:左右|以上|多|余|餘))?"
 _CN_COUNT = rf"[数數上]?[{_CN_NUM}]*[二两兩三四五六七八九十百千万萬亿億][{_CN_NUM}]*|一[十百千万萬亿億][{_CN_NUM}]*|[{_CN_NUM}]*半"

@@ -323,6 +323,49 @@ class TestDraft:
         assert forecast["kind"] == "forecast" and forecast["horizon"].type is m.HorizonType.by
         assert claim["speaker"] == forecast["speaker"] == ["kai-fu-lee"]
 
+    @pytest.mark.parametrize(
+        ("text", "language", "expected"),
+        [
+            (
+                "A Fictional Note on Model Prices\n"
+                "The Example Institute said prices fell by about 80% in 2025. "
+                "We expect the price of a query to fall below $0.01 by 2028.\n"
+                '"Costs halve every 18 months," Lin Xiao said.\n',
+                "en",
+                [
+                    (2, "figure", ["example-institute"], "about 80%", m.Bound.approx),
+                    (2, "forecast", [m.DRAFT_ID], "below $0.01", m.Bound.at_most),
+                    (3, "claim", ["lin-xiao"], "halve every 18 months", m.Bound.exact),
+                ],
+            ),
+            (
+                "虛構的示例\n示例研究所表示，推理成本下降了約75%。\n分析師林曉說：「推理成本大約每12個月下降一半。」\n",
+                "zh-Hant",
+                [
+                    (2, "figure", ["example-institute"], "約75%", m.Bound.approx),
+                    (3, "claim", ["lin-xiao"], "大約每12個月下降一半", m.Bound.approx),
+                ],
+            ),
+        ],
+    )
+    def test_english_and_traditional_chinese(
+        self, tmp_path: Path, text: str, language: str, expected: list[tuple]
+    ) -> None:
+        layer = tmp_path / "my-data"
+        shutil.copytree(EXAMPLE / "my-data", layer)
+        article = tmp_path / "a.txt"
+        article.write_text(text, encoding="utf-8")
+        done = aitrends.add_source(
+            aitrends.load(layer), article, layer, title_en="T", outlet="example-institute"
+        )
+        assert done.language == language
+        d = draft_article(aitrends.load(layer), article)
+        got = []
+        for c in d.candidates:
+            part = c.fields.get("rate") or c.fields["quantity"]
+            got.append((c.sentence.line, c.kind, c.fields["speaker"], part.stated, part.bound))
+        assert got == expected
+
     def test_transcript_labels_name_the_speaker(self, tmp_path: Path) -> None:
         other = tmp_path / "talk.txt"
         other.write_text(
