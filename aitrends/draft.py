@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 from . import models as m
 from .dates import PartialDate
 from .errors import UsageError
-from .extract import Found, Sentence, examine, horizons_of, normalize, quantity_of, split_sentences
+from .extract import (
+    Found,
+    Sentence,
+    examine,
+    horizons_of,
+    normalize,
+    quantity_of,
+    speech_verbs,
+    split_sentences,
+)
 from .models import DRAFT_ID, DRAFT_MARK
 from .search import fold
 
@@ -115,7 +124,12 @@ def _usable(name: str) -> bool:
 
 
 def _name_list(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    out = {(fold(n).strip(), rid) for n, rid in pairs if n and _usable(n)}
+    """Folded names, longest first; a name that several records share names none of them."""
+    ids: dict[str, set[str]] = {}
+    for n, rid in pairs:
+        if n and _usable(n):
+            ids.setdefault(fold(n).strip(), set()).add(rid)
+    out = [(name, next(iter(rids))) for name, rids in ids.items() if len(rids) == 1]
     return sorted(out, key=lambda p: (-len(p[0]), p))
 
 
@@ -250,8 +264,6 @@ def speaker_label(line: str, names: _Names) -> str | None:
 
 
 def _verbs_folded(sentence: str) -> list[tuple[str, int]]:
-    from .extract import speech_verbs
-
     return speech_verbs(fold(sentence))
 
 
@@ -413,19 +425,17 @@ def draft_article(
     text = read_article(article)
     src = source_for(kb, article, source)
     names = _names(kb)
-    sentences = split_sentences(text)
-    labels = {i: who for i, s in enumerate(sentences) if (who := speaker_label(s.text, names)) is not None}
-    sentences = [
-        s for i, s in enumerate(sentences) if i in labels or len(normalize(s.text)) >= MIN_SENTENCE_CHARS
-    ]
+    labelled = [(s, speaker_label(s.text, names)) for s in split_sentences(text)]
+    labelled = [(s, who) for s, who in labelled if who or len(normalize(s.text)) >= MIN_SENTENCE_CHARS]
+    sentences = [s for s, _ in labelled]
     existing = [f for f in kb.all_facts if f.source == src.id]
     sentence_spans = spans(text, [s.text for s in sentences])
     fact_spans = [spans(text, [f.excerpt])[0] for f in existing]
     ctx = _Context(kb, names, src, _main_speaker(kb, src))
     candidates: list[Candidate] = []
     skipped = 0
-    for sentence, span in zip(sentences, sentence_spans, strict=True):
-        if (who := speaker_label(sentence.text, names)) is not None:
+    for (sentence, who), span in zip(labelled, sentence_spans, strict=True):
+        if who is not None:
             ctx.label = who
             continue
         found = examine(sentence.text)
@@ -487,12 +497,10 @@ def _flow(value: Any) -> str:
         isinstance(value, str)
         and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value)
         and value not in ("true", "false", "null", "yes", "no", "on", "off")
+        and not (value.isdigit() and value.startswith("0"))  # YAML 1.1 would read an octal
     ):
         return value
     return _scalar(value)
-
-
-_RESTORE_TYPES = {"horizon": m.Horizon, "quantity": m.Quantity, "rate": m.Rate}
 
 
 def draft_yaml(d: Draft) -> str:

@@ -27,6 +27,7 @@ from aitrends.extract import (
     split_sentences,
     word_segmented,
 )
+from aitrends.quantity import check_quantity, check_rate
 from aitrends.verify import normalize
 
 from .conftest import ROOT
@@ -388,6 +389,40 @@ class TestDraft:
         a, b = spans(text, ["一二三四", "三四五六七八"])
         assert a == (0, 4) and b == (2, 8)
         assert overlaps(a, b) and not overlaps(a, (6, 10))
+
+
+_WORDS = st.sampled_from(
+    ["成本", "将", "预计", "每18个月", "下降一半", "超过", "687亿美元", "10倍", "2030年", "到2032年", "约75%", "明年",
+     "李开复", "表示", "“", "”", "。", "，", "\n", " ", "Costs", "halve", "every", "3", "months", "by", "2028", ".",
+     "more than", "$1.5 billion", "said", "Kai-Fu Lee", "：", "0"]
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def bundled() -> aitrends.KnowledgeBase:
+    return aitrends.load()
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(_WORDS, max_size=40))
+def test_any_article_gives_a_loadable_draft(
+    tmp_path_factory: pytest.TempPathFactory, bundled, words: list[str]
+) -> None:
+    """Whatever the text, the draft parses, each candidate is a valid fact (placeholders
+    aside) whose numbers agree with their text, and each excerpt stands in the article."""
+    article = tmp_path_factory.mktemp("any") / "a.txt"
+    text = "".join(words)
+    article.write_text(text, encoding="utf-8")
+    d = draft_article(bundled, article, source="wired-lee-think-lighter")
+    data = yaml.safe_load(draft_yaml(d))
+    assert len(data["facts"]) == len(d.candidates)
+    for fact in data["facts"]:
+        model = m.FACT_CLASSES[m.FactKind(fact["kind"])].model_validate(
+            {**fact, "source": "wired-lee-think-lighter"}
+        )
+        assert normalize(fact["excerpt"]) in normalize(text)
+        assert model.quantity is None or check_quantity(model.quantity) is None  # what validate checks
+        assert model.rate is None or check_rate(model.rate) is None
 
 
 class TestDraftCommand:
