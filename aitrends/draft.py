@@ -30,6 +30,7 @@ from .extract import (
     quantity_of,
     speech_verbs,
     split_sentences,
+    title_horizon,
 )
 from .models import DRAFT_ID, DRAFT_MARK
 from .search import fold
@@ -285,6 +286,8 @@ def _reasons(found: Found) -> list[str]:
     if found.number_words and not (found.numbers or found.rates):
         out.append("number word")
     out += [f"cue {c}" for c in dict.fromkeys(found.cues)]
+    if found.list_item is not None:
+        out.append(f"list item {found.list_item}")
     if found.quotation:
         out.append("quotation")
     return out
@@ -302,6 +305,9 @@ class _Context:
     """The speaker decided by a speech verb in the sentence before."""
     label: str | None = None
     """The speaker of a transcript: the last line that was only a known name and a colon."""
+    outlook: m.Horizon | None = None
+    """The year the title of an outlook names ('2024年...十大发展趋势'): the horizon of its
+    numbered items."""
 
 
 def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
@@ -343,7 +349,8 @@ def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
     base["excerpt_en"] = f"{DRAFT_MARK}: the excerpt in English"
     if found.hedges:
         base["hedge"] = ", ".join(found.hedges)
-    forecast = bool(found.cues)
+    outlook = ctx.outlook if found.list_item is not None else None
+    forecast = bool(found.cues) or outlook is not None
     since = source.published.year if source.published is not None else None
     as_of = str(found.years[0]) if len(set(found.years)) == 1 and not forecast else None
     reasons = _reasons(found)
@@ -367,11 +374,14 @@ def propose(sentence: Sentence, found: Found, ctx: _Context) -> list[Candidate]:
         fields = {"kind": kind, **base, "quantity": q}
         out.append(Candidate(sentence, fields, reasons, notes))
     if forecast:
+        horizons = horizons_of(text, found.cues, since=since)
+        if outlook is not None and horizons[0].type is m.HorizonType.none:
+            horizons = [outlook]  # an item of "ten trends for 2024" is for 2024
         for c in out:
             if c.kind == "forecast":
-                _add_horizon(c, horizons_of(text, found.cues, since=since)[0])
+                _add_horizon(c, horizons[0])
         if not any(c.kind == "forecast" for c in out):
-            for horizon in horizons_of(text, found.cues, since=since):
+            for horizon in horizons:
                 c = Candidate(sentence, {"kind": "forecast", **base}, reasons, notes)
                 _add_horizon(c, horizon)
                 out.append(c)
@@ -431,7 +441,7 @@ def draft_article(
     existing = [f for f in kb.all_facts if f.source == src.id]
     sentence_spans = spans(text, [s.text for s in sentences])
     fact_spans = [spans(text, [f.excerpt])[0] for f in existing]
-    ctx = _Context(kb, names, src, _main_speaker(kb, src))
+    ctx = _Context(kb, names, src, _main_speaker(kb, src), outlook=title_horizon(src.title))
     candidates: list[Candidate] = []
     skipped = 0
     for (sentence, who), span in zip(labelled, sentence_spans, strict=True):

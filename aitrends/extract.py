@@ -115,7 +115,7 @@ _CN_NUM = "零〇一二两兩三四五六七八九十百千万萬亿億"
 _AR = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:\s?[十百千万萬亿億]+|\s?(?:thousand|million|billion|trillion|bn|mn)\b)?"
 _UNIT_WORDS = (
-    r"美元|美金|人民币|元|%|％|倍|个月|個月|年|天|周|张|張|颗|顆|家|名|位|个|個|次|款|种|種|项|項|篇|"
+    r"美元|美金|人民币|元|%|％|倍|个月|個月|年|天|周|张|張|颗|顆|家|名|位|个|個|次|款|种|種|项|項|篇|大|"
     r"参数|參數|PF-days|GPUs?|dollars?|percent|times|fold|people|parameters|years?|months?|"
     r"companies|engineers|users"
 )
@@ -533,11 +533,31 @@ class Found:
     quotation: bool = False
     verbs: list[tuple[str, int]] = field(default_factory=list)
     number_words: bool = False
+    list_item: int | None = None
+    """The number of a numbered list's item ('3. 智能算力...'), which may be one of a report's
+    'ten trends'."""
 
     @property
     def numeric(self) -> bool:
-        """True when the sentence has any number."""
-        return bool(self.numbers or self.rates or self.years or self.number_words)
+        """True when the sentence has any number (a list item's number included)."""
+        return bool(self.numbers or self.rates or self.years or self.number_words or self.list_item)
+
+
+_LIST_ITEM = re.compile(r"\s*(\d{1,2})\s?[.、．](?!\d)\s?(?=\S)")
+_OUTLOOK = re.compile(r"趋势|趨勢|展望|预测|預測|预计|預計|trends?|outlook|predictions?|forecasts?", re.I)
+_TITLE_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?!\d)\s?年?")
+
+
+def title_horizon(title: str) -> m.Horizon | None:
+    """The year an outlook's title names ('2024年人工智能产业十大发展趋势', 'Trends for 2025'),
+    as the horizon of the numbered items under it; None when the title names no single year
+    or is no outlook."""
+    stated = {mt.group().strip() for mt in _TITLE_YEAR.finditer(title)}
+    found = {int(t[:4]) for t in stated}
+    if len(found) != 1 or not _OUTLOOK.search(title):
+        return None
+    text = sorted(stated, key=len)[-1]
+    return m.Horizon(type=m.HorizonType.in_, stated=text, date=str(found.pop()))
 
 
 def examine(sentence: str) -> Found:
@@ -554,4 +574,6 @@ def examine(sentence: str) -> Found:
     found.quotation = has_quotation(sentence)
     found.verbs = speech_verbs(sentence)
     found.number_words = bool(_NUMBER_WORDS.search(sentence))
+    item = _LIST_ITEM.match(sentence)
+    found.list_item = int(item.group(1)) if item else None
     return found

@@ -25,6 +25,7 @@ from aitrends.extract import (
     quantity_of,
     rates,
     split_sentences,
+    title_horizon,
     word_segmented,
 )
 from aitrends.quantity import check_quantity, check_rate
@@ -182,6 +183,26 @@ class TestCuesAndHorizons:
         got = (h.type.value, str(h.date) if h.date else None, str(h.end) if h.end else None, h.amount)
         assert got == expected
         assert h.stated in sentence
+
+    @pytest.mark.parametrize(
+        ("title", "expected"),
+        [
+            ("2024年人工智能产业十大发展趋势", ("in", "2024", "2024年")),
+            ("Ten AI trends for 2025", ("in", "2025", "2025")),
+            ("AI的未来将类似光伏行业", None),
+            ("2023年回顾与2024年展望", None),
+            ("2024年的一次访谈", None),
+        ],
+    )
+    def test_an_outlooks_title_gives_its_items_a_horizon(self, title: str, expected: tuple | None) -> None:
+        h = title_horizon(title)
+        assert (h.type.value, str(h.date), h.stated) == expected if h else expected is None
+
+    @pytest.mark.parametrize(
+        ("sentence", "item"), [("3. 示例技术加速普及", 3), ("10.示例", 10), ("1.5倍的增长", None)]
+    )
+    def test_list_items(self, sentence: str, item: int | None) -> None:
+        assert examine(sentence).list_item == item
 
     def test_a_past_year_is_no_horizon(self) -> None:
         sentence = "IBM在2023年宣布将建造量子计算机。"
@@ -366,6 +387,15 @@ class TestDraft:
             part = c.fields.get("rate") or c.fields["quantity"]
             got.append((c.sentence.line, c.kind, c.fields["speaker"], part.stated, part.bound))
         assert got == expected
+
+    def test_the_items_of_an_outlook_are_forecasts_for_its_year(self, tmp_path: Path) -> None:
+        other = tmp_path / "trends.txt"
+        other.write_text("一份示例清单\n3. 示例技术加速普及\n4. 示例应用未来将更多\n", encoding="utf-8")
+        d = draft_article(
+            aitrends.load(), other, source="kpmg-zgc-ai-trends-2024"
+        )  # its title: 2024年...趋势
+        got = [(c.kind, c.fields["horizon"].type.value, c.fields["horizon"].stated) for c in d.candidates]
+        assert got == [("forecast", "in", "2024年"), ("forecast", "in", "2024年")]
 
     def test_transcript_labels_name_the_speaker(self, tmp_path: Path) -> None:
         other = tmp_path / "talk.txt"
