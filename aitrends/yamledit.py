@@ -216,7 +216,7 @@ class _Doc:
             s = self.lines[end - 1]
             stripped = s.strip()
             indent = len(s) - len(s.lstrip())
-            if stripped == "" or (stripped.startswith("#") and indent <= dash):
+            if stripped in ("", "...", "---") or (stripped.startswith("#") and indent <= dash):
                 end -= 1
             else:
                 break
@@ -325,8 +325,18 @@ def _append(path: Path, text: str, key: str, item: Item) -> str:
         lines[-1] += nl
     if doc.data is None or key not in doc.data:
         dash = _any_dash(doc)
+        at = len(lines)
+        while at and lines[at - 1].strip() in ("", "..."):  # before a document end marker
+            at -= 1
+        if at and lines[at - 1].strip() == "---":
+            at = len(lines)
+        tail = lines[at:]
+        if any(t.strip() == "..." for t in tail):
+            del lines[at:]
+        else:
+            tail = []
         sep = [nl] if lines and lines[-1].strip() else []
-        lines += sep + [f"{key}:{nl}"] + _render(key, item, dash, nl)
+        lines += sep + [f"{key}:{nl}"] + _render(key, item, dash, nl) + tail
         return _check(path, "".join(lines))
     seq = doc.seq(key)
     key_line = doc.key_line(key)
