@@ -506,8 +506,8 @@ def _flow(value: Any) -> str:
     if (
         isinstance(value, str)
         and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value)
+        and re.search("[a-z]", value)  # digits alone would be read as a number
         and value not in ("true", "false", "null", "yes", "no", "on", "off")
-        and not (value.isdigit() and value.startswith("0"))  # YAML 1.1 would read an octal
     ):
         return value
     return _scalar(value)
