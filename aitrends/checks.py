@@ -86,12 +86,13 @@ _DRAFT_FIELDS = ("statement", "excerpt", "excerpt_en", "criteria", "condition", 
 def _draft_text(kb: KnowledgeBase, rec: Any, fields: tuple[str, ...]) -> list[Problem]:
     """A problem for every field still holding the ``TODO(draft)`` placeholder of a draft."""
     out = []
+    values = rec.__dict__  # not getattr: a field another kind lacks would raise, slowly
     for name in fields:
-        value = getattr(rec, name, None)
+        value = values.get(name)
         if isinstance(value, str) and m.DRAFT_MARK in value:
             out.append(kb.origin(rec).problem((name,), f"draft: write this field (it holds {m.DRAFT_MARK})"))
     for name in ("quantity", "rate", "horizon"):
-        part = getattr(rec, name, None)
+        part = values.get(name)
         if part is not None and m.DRAFT_MARK in part.stated:
             out.append(
                 kb.origin(rec).problem((name, "stated"), f"draft: write this field (it holds {m.DRAFT_MARK})")
