@@ -17,6 +17,8 @@ TYPE_CHECKING = False  # not typing's: the fast path imports this package and no
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "add_source": "articles",
+    "draft_article": "draft",
     "PartialDate": "dates",
     "Precision": "dates",
     "AitrendsError": "errors",
@@ -74,6 +76,8 @@ __all__ = [
     "Topic",
     "UsageError",
     "__version__",
+    "add_source",
+    "draft_article",
     "load",
 ]
 
@@ -92,7 +96,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors
+    from .articles import add_source
     from .dates import PartialDate, Precision
+    from .draft import draft_article
     from .errors import AitrendsError, AmbiguousError, DataError, ExitCode, NotFoundError, Problem, UsageError
     from .kb import KnowledgeBase, load
     from .models import (

@@ -53,6 +53,11 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     ) -> None:
         if value is None or value in table or value in kb.invalid_ids:
             return
+        if value == m.DRAFT_ID:
+            out.append(
+                kb.origin(rec).problem(loc, f"draft: choose the {what} ({m.DRAFT_ID} is a placeholder)")
+            )
+            return
         hint = suggest(value, table)
         more = f" (did you mean '{hint[0]}'?)" if hint else ""
         out.append(kb.origin(rec).problem(loc, f"unknown {what} '{value}'{more}"))
@@ -62,6 +67,7 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
             ref(rec, (field, i), v, table, what)
 
     for s in sources.values():
+        out += _draft_text(kb, s, ("title_en", "date_note", "notes"))
         ref(s, ("outlet",), s.outlet, orgs, "organization")
         ref(s, ("platform",), s.platform, orgs, "organization")
         refs(s, "authors", s.authors, entities, "person")
@@ -119,6 +125,26 @@ def _alias_clashes(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
+_DRAFT_FIELDS = ("statement", "excerpt", "excerpt_en", "criteria", "condition", "hedge", "note")
+
+
+def _draft_text(kb: KnowledgeBase, rec: Any, fields: tuple[str, ...]) -> list[Problem]:
+    """A problem for every field still holding the ``TODO(draft)`` placeholder of a draft."""
+    out = []
+    values = rec.__dict__  # not getattr: a field another kind lacks would raise, slowly
+    for name in fields:
+        value = values.get(name)
+        if isinstance(value, str) and m.DRAFT_MARK in value:
+            out.append(kb.origin(rec).problem((name,), f"draft: write this field (it holds {m.DRAFT_MARK})"))
+    for name in ("quantity", "rate", "horizon"):
+        part = values.get(name)
+        if part is not None and part.stated and m.DRAFT_MARK in part.stated:
+            out.append(
+                kb.origin(rec).problem((name, "stated"), f"draft: write this field (it holds {m.DRAFT_MARK})")
+            )
+    return out
+
+
 def _check_fact(
     kb: KnowledgeBase,
     f: m.FactBase,
@@ -130,7 +156,7 @@ def _check_fact(
     metrics: dict[str, Any],
     facts: dict[str, Any],
 ) -> list[Problem]:
-    out: list[Problem] = []
+    out: list[Problem] = _draft_text(kb, f, _DRAFT_FIELDS)
     origin = kb.origin(f)
     ref(f, ("source",), f.source, sources, "source")
     refs(f, "speaker", f.speaker, entities, "person or organization")

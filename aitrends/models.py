@@ -488,6 +488,13 @@ class Attribution(StrEnum):
 
 
 UNNAMED = "unnamed"
+
+DRAFT_MARK = "TODO(draft)"
+"""Marks text that only a person can write in a file made by ``aitrends draft`` or
+``aitrends add-source``: ``validate`` refuses any record that still holds it."""
+DRAFT_ID = "todo-draft"
+"""Stands for an id (a speaker, a topic, an outlet) that ``aitrends draft`` could not decide;
+``validate`` refuses it until a person chooses."""
 """How a cited origin the article does not name is shown (``cited: [{work: ...}]``)."""
 
 

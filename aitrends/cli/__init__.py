@@ -5,7 +5,7 @@ errors to exit codes through :func:`cli_errors`. Commands live in one module per
 register themselves on the shared ``app`` when imported.
 """
 
-from . import data, facts, find, integrations, numbers, reference, track  # noqa: F401  (registers the commands)
+from . import data, drafting, facts, find, integrations, numbers, reference, track  # noqa: F401  (registers the commands)
 from ._app import app, cli_errors, main
 
 __all__ = ["app", "cli_errors", "main"]

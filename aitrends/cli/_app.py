@@ -70,6 +70,7 @@ def whole_number(least: int) -> Callable[[str], int]:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 LimitOpt = Annotated[
     int | None,
     typer.Option(

@@ -10,9 +10,7 @@ import typer
 from ..cite import CiteFormat
 from ..errors import UsageError
 from ..export import ExportFormat
-from ._app import AsOfOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
-
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+from ._app import AsOfOpt, ForceOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
 
 
 @app.command()
