@@ -336,20 +336,25 @@ class KnowledgeBase:
         when = self.said(fact)
         return (when is None, when.start if when else None, fact.id)
 
+    def search_names(self, fact: m.FactBase) -> list[str]:
+        """The names a fact is found by in full-text search: its speakers, cited origins,
+        subjects and the people a writer's summary is attributed to, in English and Chinese
+        (the CLI's search and the SQLite export's both index these)."""
+        who = [
+            *fact.speaker,
+            *(c.by for c in fact.cited if c.by is not None),
+            *fact.about,
+            *fact.attributed_to,
+        ]
+        names = [self.name_of(e) for e in who]
+        return names + [n for e in who for n in _zh_names(self, e)]
+
     def text_index(self) -> TextIndex:
         """The full-text index of every fact (built on first use)."""
         if self._text_index is None:
             index = TextIndex()
             for fact in self._by_kind["facts"].values():
-                who = [
-                    *fact.speaker,
-                    *(c.by for c in fact.cited if c.by is not None),
-                    *fact.about,
-                    *fact.attributed_to,
-                ]
-                names = [self.name_of(e) for e in who]
-                names += [n for e in who for n in _zh_names(self, e)]
-                index.add(fact.id, fact_fields(fact, names))
+                index.add(fact.id, fact_fields(fact, self.search_names(fact)))
             self._text_index = index
         return self._text_index
 

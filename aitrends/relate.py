@@ -24,6 +24,9 @@ _REL_INVERSE = {
     m.LinkRel.part_of: "contains it",
     m.LinkRel.responds_to: "is answered by it",
     m.LinkRel.paraphrases: "is paraphrased by it",
+    m.LinkRel.follows: "is followed by it (a later period of the series)",
+    m.LinkRel.rival_estimate: "has it as a rival estimate",
+    m.LinkRel.updates: "is updated by it (a later view)",
 }
 
 

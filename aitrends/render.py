@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .models import NO_TIME_STATED as NO_TIME_STATED  # re-exported for the views
 from .tables import safe_text as safe_text  # re-exported: safe_text lives with the tables
-
-NO_TIME_STATED = "no time stated"
-"""How a forecast horizon without a time expression (type none, no ``stated``) is shown."""
 
 
 class Format(StrEnum):

@@ -121,7 +121,7 @@ def resolve(
         )
     if current is None and not early and status_of(kb, fact, as_of) is not Status.due:
         raise ResolveError(
-            f"'{fact.id}' is not due yet on {as_of} (its horizon: {fact.horizon.stated}); "
+            f"'{fact.id}' is not due yet on {as_of} (its horizon: {fact.horizon.stated or m.NO_TIME_STATED}); "
             "use --early if what it predicts has already happened"
         )
     if not evidence.strip():

@@ -90,22 +90,12 @@ compares a fact with every other, so all of them at once grow with the square.""
 # ---------------------------------------------------------------- search
 
 
-def search_names(kb: KnowledgeBase, fact: Any) -> list[str]:
-    """The names a fact is found by (speakers, cited origins, subjects; English and Chinese),
-    as :meth:`aitrends.KnowledgeBase.text_index` indexes them."""
-    from .kb import _zh_names
-
-    who = [*fact.speaker, *(c.by for c in fact.cited if c.by is not None), *fact.about]
-    names = [kb.name_of(e) for e in who]
-    return names + [n for e in who for n in _zh_names(kb, e)]
-
-
 def search_tokens(kb: KnowledgeBase, fact: Any) -> tuple[str, ...]:
     """The values of :data:`FTS_TABLE`'s columns for ``fact``: each field's search tokens
     (with single Chinese characters, as documents are indexed), sorted, space-separated."""
     from .search import fact_fields, tokenize
 
-    fields = fact_fields(fact, search_names(kb, fact))
+    fields = fact_fields(fact, kb.search_names(fact))
     return tuple(" ".join(sorted(tokenize(fields[name], unigrams=True))) for name in FTS_FIELDS)
 
 

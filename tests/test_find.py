@@ -189,3 +189,11 @@ class TestProfiles:
         assert "Jane Roe (jane-roe)" in out and "roe-data-runs-out-2026" in out
         out = runner.invoke(app, fixture_args("source", "alpha-interview"), catch_exceptions=False).stdout
         assert "Example Daily" in out and "zhang-open-source-matters" in out
+
+
+def test_every_link_relation_reads_both_ways():
+    """related() says how a fact linking to this one relates to it, for every relation."""
+    from aitrends import models as m
+    from aitrends.relate import _REL_INVERSE
+
+    assert set(_REL_INVERSE) == set(m.LinkRel)

@@ -49,16 +49,19 @@ class TestScoresByHand:
 
     def test_etzioni(self, track_kb: aitrends.KnowledgeBase) -> None:
         # beyond-transformer .93 true; regulation .75 false; chip-design .5 partly;
-        # multimodal .93 true; nbd heading (.75) void: not scored
-        p = _by_id(scores(track_kb, as_of=DAY))["oren-etzioni"]
+        # multimodal .93 true. The NBD heading (resolved void) is the outlet's forecast, not his:
+        # a writer's heading is the writer's claim about him (attributed_to), never his words.
+        report = _by_id(scores(track_kb, as_of=DAY))
+        p = report["oren-etzioni"]
         assert (p["resolved"], p["true"], p["false"], p["partly"], p["void"], p["scored"]) == (
-            5,
+            4,
             2,
             1,
             1,
-            1,
+            0,
             4,
         )
+        assert (report["nbd"]["resolved"], report["nbd"]["void"], report["nbd"]["scored"]) == (1, 1, 0)
         assert p["brier"] == pytest.approx((0.07**2 + 0.75**2 + 0 + 0.07**2) / 4)
         assert p["brier"] == pytest.approx(0.143075)
         assert p["hit_rate"] == pytest.approx((1 + 0 + 0.5 + 1) / 4)
@@ -381,7 +384,7 @@ class TestScoresCommand:
             app, ["-d", str(TRACK), "scores", "-p", "Oren Etzioni", "--as-of", "2026-12-02", "-f", "markdown"]
         )
         assert result.exit_code == 0
-        assert "| Oren Etzioni | 11 | 5 | 2 | 1 | 1 | 1 | 0.62 | 0.143 |" in result.stdout
+        assert "| Oren Etzioni | 8 | 4 | 2 | 1 | 1 | 0 | 0.62 | 0.143 |" in result.stdout
         assert "| 0.9–1.0 | 2 | 0.93 | 1.00 |" in result.stdout
 
     def test_show_says_where_the_probability_comes_from(self, runner) -> None:  # type: ignore[no-untyped-def]
