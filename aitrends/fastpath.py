@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 _tried = False
+_writing = False
+"""True once the fast path has begun to write its answer: from then on it never hands the
+command to the CLI, which would write it a second time."""
 
 FORMATS = ("table", "json", "jsonl")
 KINDS = ("claim", "forecast", "quote", "figure")
@@ -67,6 +70,10 @@ def main() -> None:
     # The fast path makes no reference cycles worth collecting, and a long table makes
     # enough objects to set the collector off again and again (a third of its time).
     gc.disable()
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        if sys.stderr is not None:
+            sys.stderr.write("Error: standard output is closed\n")
+        sys.exit(1)
     code = answer()
     if code is not None:
         sys.exit(code)
@@ -101,10 +108,24 @@ def answer(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None 
         return _quiet(1)  # as the CLI: status 1, as Python and typer use for EPIPE
     except KeyboardInterrupt:
         return _quiet(130)
+    except OSError as e:
+        if _writing:
+            return output_failed(e)
+        if config.debug_enabled(env):
+            raise
+        return None
     except Exception:
         if config.debug_enabled(env):
             raise
         return None
+
+
+def output_failed(error: OSError) -> int:
+    """Standard output cannot take the answer (a full disk, ``/dev/full``, an I/O error): one
+    line on stderr and status 1, and stdout pointed at /dev/null so that the flush at exit
+    cannot fail again. The CLI ends the same way (:func:`aitrends.cli._app.main`)."""
+    sys.stderr.write(f"Error: cannot write the output: {error.strerror or error}\n")
+    return _quiet(1)
 
 
 def _quiet(code: int) -> int:
@@ -119,8 +140,8 @@ def _quiet(code: int) -> int:
 
 def reset() -> None:
     """Allow :func:`answer` to run again in this process (for tests)."""
-    global _tried
-    _tried = False
+    global _tried, _writing
+    _tried = _writing = False
 
 
 # ---------------------------------------------------------------- the command line
@@ -326,6 +347,8 @@ def _today(q: Query, env: Mapping[str, str]) -> Any:
 
 
 def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
+    global _writing
+    _writing = True
     if q.fmt == "json":
         items = []
         for row in rows:

@@ -6,6 +6,7 @@ errors to exit codes through :func:`cli_errors`.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -374,8 +375,11 @@ def main() -> None:
     A closed pipe (``aitrends claims | head -1``) ends the command quietly with status 1,
     Ctrl-C quietly with status 130; output still buffered is dropped in both cases.
     """
-    from ..fastpath import answer
+    from ..fastpath import answer, output_failed
 
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        _err("Error: standard output is closed")
+        sys.exit(ExitCode.ERROR)
     sys.argv[1:] = hoist_global_options(sys.argv[1:])
     if (code := answer()) is not None:  # answered from the compiled index
         sys.exit(code)
@@ -388,17 +392,27 @@ def main() -> None:
             sys.stdout.flush()
         except BrokenPipeError:
             _quiet_broken_pipe()
+        except OSError as flush_error:
+            sys.exit(output_failed(flush_error))
         raise
     except KeyboardInterrupt:
         _quiet_broken_pipe(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError as e:
+        if e.errno not in _OUTPUT_ERRNOS or debug_enabled():
+            raise
+        sys.exit(output_failed(e))
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if debug_enabled():
             raise
         _err(f"Internal error: {type(e).__name__}: {e}")
         _err("Set AITRENDS_DEBUG=1 for a traceback.")
         sys.exit(ExitCode.ERROR)
+
+
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF}
+"""Errors of writing the output (the library maps its own file errors to one-line errors)."""
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
