@@ -77,21 +77,28 @@ def append_item(path: str | Path, key: str, item: Item) -> None:
     _write(path, _append(path, text, key, item))
 
 
+def _matching(path: Path, key: str, predicate: Predicate) -> tuple[Any, Any, list[int]] | None:
+    """The parsed file, its list ``key`` and the positions of the mappings ``predicate``
+    picks; None when the file, the list or a match is missing."""
+    if not path.exists():
+        return None
+    doc = _Doc.parse(path, _read(path))
+    seq = doc.seq(key)
+    if seq is None:
+        return None
+    hits = [i for i, x in enumerate(seq) if isinstance(x, Mapping) and predicate(x)]
+    return (doc, seq, hits) if hits else None
+
+
 def remove_items(path: str | Path, key: str, predicate: Predicate) -> int:
     """Remove every mapping of the top-level list ``key`` for which ``predicate`` is true;
     return how many were removed (the file is not rewritten when none is). A list left empty
     becomes ``key: []``. Comments and blank lines after a removed item are kept."""
     path = Path(path)
-    if not path.exists():
+    found = _matching(path, key, predicate)
+    if found is None:
         return 0
-    text = _read(path)
-    doc = _Doc.parse(path, text)
-    seq = doc.seq(key)
-    if seq is None:
-        return 0
-    hits = [i for i, x in enumerate(seq) if isinstance(x, Mapping) and predicate(x)]
-    if not hits:
-        return 0
+    doc, seq, hits = found
     if doc.is_flow(key):
         for i in reversed(hits):
             del seq[i]
@@ -118,16 +125,10 @@ def replace_items(
     the file is untouched.
     """
     path = Path(path)
-    if not path.exists():
+    found = _matching(path, key, predicate)
+    if found is None:
         return 0
-    text = _read(path)
-    doc = _Doc.parse(path, text)
-    seq = doc.seq(key)
-    if seq is None:
-        return 0
-    hits = [i for i, x in enumerate(seq) if isinstance(x, Mapping) and predicate(x)]
-    if not hits:
-        return 0
+    doc, seq, hits = found
     if doc.is_flow(key):
         for i in hits:
             seq[i] = dict(replacement(_plain(seq[i])))

@@ -240,6 +240,20 @@ def _output(
         _stdout(out)
 
 
+def _record_out(rec: dict[str, Any], fmt: Format, json_: bool) -> bool:
+    """Print one complete record as JSON or YAML; True if it was printed (any other format is
+    the command's own to draw)."""
+    from ..render import to_json, to_yaml
+
+    if json_ or fmt is Format.json:
+        _stdout(to_json(rec))
+        return True
+    if fmt is Format.yaml:
+        _stdout(to_yaml(rec))
+        return True
+    return False
+
+
 def _date(value: str | None, option: str) -> str | None:
     if value is None:
         return None

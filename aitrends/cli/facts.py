@@ -23,8 +23,8 @@ from ._app import (
     _day,
     _kb,
     _output,
+    _record_out,
     _show,
-    _stdout,
     _terminal,
     app,
     cli_errors,
@@ -145,7 +145,7 @@ def show(
     Example: aitrends show lee-wired-inference-cost-falls-10x-per-year
     """
     from ..records import fact_record
-    from ..render import card, to_json, to_yaml
+    from ..render import card
 
     day = _day(as_of)
     kb = _kb()
@@ -155,11 +155,7 @@ def show(
         from ..hedges import estimate, table_for
 
         rec["probability_used"] = estimate(table_for(kb), fact).record()
-    if json_ or fmt is Format.json:
-        _stdout(to_json(rec))
-        return
-    if fmt is Format.yaml:
-        _stdout(to_yaml(rec))
+    if _record_out(rec, fmt, json_):
         return
     if fmt is not Format.table:
         _output([rec], fmt, False, FACT_COLUMNS)

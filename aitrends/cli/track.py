@@ -17,6 +17,7 @@ from ._app import (
     _err,
     _kb,
     _output,
+    _record_out,
     _stdout,
     app,
     cli_errors,
@@ -171,17 +172,12 @@ def scores(
 
     Example: aitrends --data-dir my-data scores --as-of 2026-11-23
     """
-    from ..render import to_json, to_yaml
     from ..scores import scores as run
 
     day = _day(as_of)
     report = run(_kb(), as_of=day, person=person, topic=topic)
     rec = report.record()
-    if json_ or fmt is Format.json:
-        _stdout(to_json(rec))
-        return
-    if fmt is Format.yaml:
-        _stdout(to_yaml(rec))
+    if _record_out(rec, fmt, json_):
         return
     rows: list[dict[str, Any]] = rec["predictors"]
     if fmt in (Format.csv, Format.jsonl):  # one flat row per predictor (JSON has the forecasts)
