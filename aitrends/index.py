@@ -61,9 +61,10 @@ from .cache import (
 )
 from .errors import DataError
 from .fastpath import CELL_SEPARATOR
-from .kb import KnowledgeBase, _names
+from .kb import KnowledgeBase, _names, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
 from .records import fact_record
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -281,7 +282,25 @@ CREATE TABLE fact_cells (
     claims TEXT NOT NULL,
     quote TEXT NOT NULL
 ) WITHOUT ROWID;
-"""
+CREATE TABLE postings (
+    token TEXT NOT NULL,
+    fact TEXT NOT NULL REFERENCES facts(id),
+    field TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    PRIMARY KEY (token, fact, field)
+) WITHOUT ROWID;
+CREATE INDEX postings_fact ON postings(fact);
+CREATE TABLE fact_lengths (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    {lengths}
+) WITHOUT ROWID;
+CREATE TABLE vocabulary (
+    length INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    PRIMARY KEY (length, token)
+) WITHOUT ROWID;
+""".replace("{lengths}", ",\n    ".join(f'"{name}" INTEGER NOT NULL' for name in SEARCH_FIELDS))
 
 EXPORT_SCHEMA = """
 CREATE VIRTUAL TABLE facts_fts USING fts5(
@@ -301,6 +320,8 @@ _FACT_TABLES = (
     "fact_links",
     "fact_text",
     "fact_cells",
+    "postings",
+    "fact_lengths",
 )
 CHUNK = 20_000
 """Facts checked at a time in one process."""
@@ -421,7 +442,58 @@ def _fact_rows(
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
+        counts, lengths = document_postings(search_fields(kb, f))
+        out["postings"] = [
+            (token, f.id, name, count, lengths[name])
+            for name, counter in counts.items()
+            for token, count in counter.items()
+        ]
+        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
     return out
+
+
+_BOOST_LIST = ", ".join(f"'{name}'" for name in sorted(BOOST_FIELDS))
+_TEXT_LATIN = f"unicode(token) < 128 AND instr(token, ' ') = 0 AND field NOT IN ({_BOOST_LIST})"
+"""Postings of English tokens in text fields: the vocabulary typos are looked up in (as
+:func:`aitrends.search.is_latin` and :data:`~aitrends.search.BOOST_FIELDS` say)."""
+
+
+def _latin_tokens(con: sqlite3.Connection) -> set[str]:
+    """The vocabulary tokens in the postings of the facts in the temporary table ``wanted``."""
+    rows = con.execute(
+        f"SELECT DISTINCT token FROM postings WHERE fact IN (SELECT id FROM wanted) AND {_TEXT_LATIN}"
+    )
+    return {r[0] for r in rows}
+
+
+def _update_vocabulary(con: sqlite3.Connection, old: set[str] | None) -> None:
+    """Bring ``vocabulary`` up to date after the postings of the facts in ``wanted`` were
+    rewritten: ``old`` is the tokens they had (None: rebuild it from all postings)."""
+    if old is None:
+        con.execute("DELETE FROM vocabulary")
+        con.execute(
+            "INSERT INTO vocabulary SELECT DISTINCT length(token), token FROM postings "
+            f"WHERE {_TEXT_LATIN} ORDER BY 1, 2"
+        )
+        return
+    new = _latin_tokens(con)
+    con.executemany("INSERT OR IGNORE INTO vocabulary VALUES (?, ?)", [(len(t), t) for t in sorted(new)])
+    for token in sorted(old - new):
+        if (
+            con.execute(
+                f"SELECT 1 FROM postings WHERE token = ? AND {_TEXT_LATIN} LIMIT 1", (token,)
+            ).fetchone()
+            is None
+        ):
+            con.execute("DELETE FROM vocabulary WHERE length = ? AND token = ?", (len(token), token))
+
+
+def search_stats(con: sqlite3.Connection) -> str:
+    """The number of facts and the total length of each search field, as JSON (kept in ``meta``
+    for :class:`aitrends.textsearch.IndexPostings`)."""
+    sums = ", ".join(f'total("{name}")' for name in SEARCH_FIELDS)
+    n, *totals = con.execute(f"SELECT count(*), {sums} FROM fact_lengths").fetchone()
+    return _dumps([n, {name: int(t) for name, t in zip(SEARCH_FIELDS, totals, strict=True)}])
 
 
 def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
@@ -912,6 +984,7 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
         for name, cols in columns.items():
             meta[f"columns.{name}"] = _dumps([[c.header, c.ratio, c.no_wrap] for c in cols])
         meta["facts"] = str(con.execute("SELECT count(*) FROM facts").fetchone()[0])
+        meta["search"] = search_stats(con)
         _write_meta(con, meta)
         con.execute("COMMIT")
     except BaseException:
@@ -990,11 +1063,16 @@ def _reindex(
     stats.facts_checked = len(where)
 
     con.execute("SAVEPOINT derived")
+    rewritten = sorted(merge_ids | where.keys())
+    whole = len(rewritten) > con.execute("SELECT count(*) FROM facts").fetchone()[0] // 2
+    if not whole:
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        con.execute("DELETE FROM wanted")
+        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in rewritten])
+        old_tokens = _latin_tokens(con)
     for table in _FACT_TABLES:
         column = "id" if table in ("facts", "fact_cells") else "fact"
-        con.executemany(
-            f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in sorted(merge_ids | where.keys())]
-        )
+        con.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in rewritten])
     _SHARED.update(refs=refs, resolutions=resolutions, kinds=kinds)
     try:
         ok = _check_and_write(con, sorted(where.items()), workers)
@@ -1005,6 +1083,13 @@ def _reindex(
         con.execute("ROLLBACK TO derived")
         con.execute("RELEASE derived")
         return fail(set(where))
+    if whole:
+        _update_vocabulary(con, None)
+    else:
+        con.execute("DELETE FROM wanted")
+        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in rewritten])
+        _update_vocabulary(con, old_tokens)
+        con.execute("DELETE FROM wanted")
     if changed_refs:
         for table in (
             "entities",

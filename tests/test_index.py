@@ -30,6 +30,7 @@ DERIVED = (
     "resolutions",
     "names",
     "lookups",
+    "vocabulary",  # the English tokens of the postings, for typos in searches
 )
 
 
@@ -62,6 +63,7 @@ def derived(*dirs: Path) -> dict[str, list[tuple]]:
         for table in DERIVED:
             rows = [tuple(r) for r in con.execute(f"SELECT * FROM {table}")]
             out[table] = sorted(rows, key=repr)
+        out["meta.search"] = [tuple(r) for r in con.execute("SELECT value FROM meta WHERE key = 'search'")]
         return out
     finally:
         con.close()

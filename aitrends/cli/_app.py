@@ -295,14 +295,14 @@ def main_callback(
 
     Example: aitrends claims --topic inference-cost
     """
-    from ..loader import Limits, parse_size
-
     for d in data_dir or []:
         if not d.strip():
             raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
     State.data_dirs = [Path(d) for d in data_dir or []]
     State.bundled = False if no_bundled else None
     if max_file_size is not None:
+        from ..loader import parse_size  # only when given: the loader imports pydantic and PyYAML
+
         try:
             max_file_size = str(parse_size(max_file_size))
         except ValueError as e:
@@ -318,6 +318,8 @@ def main_callback(
     saved: dict[str, str | None] = {}
     for name, value in given.items():
         if value is not None:
+            from ..loader import Limits
+
             key = Limits.env_name(name)
             saved[key] = os.environ.get(key)
             os.environ[key] = str(value)
