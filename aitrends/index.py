@@ -64,7 +64,7 @@ from .fastpath import CELL_SEPARATOR
 from .kb import KnowledgeBase, _names, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, display_path, load_file
 from .records import fact_record
-from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, is_latin
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -290,10 +290,10 @@ CREATE TABLE postings (
     length INTEGER NOT NULL,
     PRIMARY KEY (token, fact, field)
 ) WITHOUT ROWID;
-CREATE INDEX postings_fact ON postings(fact);
 CREATE TABLE fact_lengths (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
-    {lengths}
+    {lengths},
+    tokens TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (
     length INTEGER NOT NULL,
@@ -448,7 +448,8 @@ def _fact_rows(
             for name, counter in counts.items()
             for token, count in counter.items()
         ]
-        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
+        tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
+        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS), tokens)]
     return out
 
 
@@ -458,34 +459,31 @@ _TEXT_LATIN = f"unicode(token) < 128 AND instr(token, ' ') = 0 AND field NOT IN 
 :func:`aitrends.search.is_latin` and :data:`~aitrends.search.BOOST_FIELDS` say)."""
 
 
-def _latin_tokens(con: sqlite3.Connection) -> set[str]:
-    """The vocabulary tokens in the postings of the facts in the temporary table ``wanted``."""
-    rows = con.execute(
-        f"SELECT DISTINCT token FROM postings WHERE fact IN (SELECT id FROM wanted) AND {_TEXT_LATIN}"
-    )
-    return {r[0] for r in rows}
+def _tokens_of(con: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(token, fact) of every posting of the facts ``ids`` (as ``fact_lengths`` lists them:
+    postings are keyed by token, so that a fact's are found through its list)."""
+    out: set[tuple[str, str]] = set()
+    for fact_id in ids:
+        for (text,) in con.execute("SELECT tokens FROM fact_lengths WHERE fact = ?", (fact_id,)):
+            out.update((token, fact_id) for token in text.split("\n") if token)
+    return out
 
 
-def _update_vocabulary(con: sqlite3.Connection, old: set[str] | None) -> None:
-    """Bring ``vocabulary`` up to date after the postings of the facts in ``wanted`` were
-    rewritten: ``old`` is the tokens they had (None: rebuild it from all postings)."""
-    if old is None:
+def _update_vocabulary(con: sqlite3.Connection, candidates: set[str] | None) -> None:
+    """Bring ``vocabulary`` up to date for the tokens whose postings changed (None: all)."""
+    if candidates is None:
         con.execute("DELETE FROM vocabulary")
         con.execute(
             "INSERT INTO vocabulary SELECT DISTINCT length(token), token FROM postings "
             f"WHERE {_TEXT_LATIN} ORDER BY 1, 2"
         )
         return
-    new = _latin_tokens(con)
-    con.executemany("INSERT OR IGNORE INTO vocabulary VALUES (?, ?)", [(len(t), t) for t in sorted(new)])
-    for token in sorted(old - new):
-        if (
-            con.execute(
-                f"SELECT 1 FROM postings WHERE token = ? AND {_TEXT_LATIN} LIMIT 1", (token,)
-            ).fetchone()
-            is None
-        ):
+    for token in sorted(t for t in candidates if is_latin(t)):
+        used = con.execute(f"SELECT 1 FROM postings WHERE token = ? AND {_TEXT_LATIN} LIMIT 1", (token,))
+        if used.fetchone() is None:
             con.execute("DELETE FROM vocabulary WHERE length = ? AND token = ?", (len(token), token))
+        else:
+            con.execute("INSERT OR IGNORE INTO vocabulary VALUES (?, ?)", (len(token), token))
 
 
 def search_stats(con: sqlite3.Connection) -> str:
@@ -1064,18 +1062,19 @@ def _reindex(
 
     con.execute("SAVEPOINT derived")
     rewritten = sorted(merge_ids | where.keys())
-    whole = len(rewritten) > con.execute("SELECT count(*) FROM facts").fetchone()[0] // 2
-    if not whole:
-        con.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        con.execute("DELETE FROM wanted")
-        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in rewritten])
-        old_tokens = _latin_tokens(con)
+    first = con.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is None  # a build from scratch
+    old_postings = set() if first else _tokens_of(con, rewritten)
+    con.executemany("DELETE FROM postings WHERE token = ? AND fact = ?", sorted(old_postings))
     for table in _FACT_TABLES:
-        column = "id" if table in ("facts", "fact_cells") else "fact"
-        con.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in rewritten])
+        if table != "postings":
+            column = "id" if table in ("facts", "fact_cells") else "fact"
+            con.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in rewritten])
+    if first:  # postings are written in any order, then copied in key order (much faster)
+        con.execute("DROP TABLE IF EXISTS temp.postings_staging")
+        con.execute("CREATE TEMP TABLE postings_staging AS SELECT * FROM postings WHERE 0")
     _SHARED.update(refs=refs, resolutions=resolutions, kinds=kinds)
     try:
-        ok = _check_and_write(con, sorted(where.items()), workers)
+        ok = _check_and_write(con, sorted(where.items()), workers, staging=first)
     finally:
         for key in ("refs", "resolutions", "kinds"):
             _SHARED.pop(key, None)
@@ -1083,13 +1082,12 @@ def _reindex(
         con.execute("ROLLBACK TO derived")
         con.execute("RELEASE derived")
         return fail(set(where))
-    if whole:
+    if first:
+        con.execute("INSERT INTO postings SELECT * FROM temp.postings_staging ORDER BY token, fact, field")
+        con.execute("DROP TABLE temp.postings_staging")
         _update_vocabulary(con, None)
     else:
-        con.execute("DELETE FROM wanted")
-        con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in rewritten])
-        _update_vocabulary(con, old_tokens)
-        con.execute("DELETE FROM wanted")
+        _update_vocabulary(con, {t for t, _ in old_postings | _tokens_of(con, rewritten)})
     if changed_refs:
         for table in (
             "entities",
@@ -1113,10 +1111,15 @@ def _reindex(
 
 
 def _check_and_write(
-    con: sqlite3.Connection, todo: list[tuple[str, tuple[str, int]]], workers: int | None
+    con: sqlite3.Connection,
+    todo: list[tuple[str, tuple[str, int]]],
+    workers: int | None,
+    *,
+    staging: bool = False,
 ) -> bool:
     """Check the facts ``todo`` (and every reference record and resolution) a part at a time,
-    writing their rows as they come; False at the first problem."""
+    writing their rows as they come (postings to ``postings_staging`` with ``staging``);
+    False at the first problem."""
     n = _pool_size(workers, len(todo), PARALLEL_FACTS)
     if n > 1:
         _SHARED["kinds"] = _SHARED["kinds"].as_dict()  # the workers cannot share the connection
@@ -1132,7 +1135,9 @@ def _check_and_write(
             if rows is None:
                 return False
             for table, table_rows in rows.items():
-                _insert(con, table, table_rows)
+                _insert(
+                    con, "temp.postings_staging" if staging and table == "postings" else table, table_rows
+                )
     return True
 
 

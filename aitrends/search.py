@@ -38,6 +38,8 @@ def simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """NFKC, no accents, Simplified Chinese, case-folded: the form all matching compares."""
+    if text.isascii():
+        return text.casefold()  # what the rest would give, quickly
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return simplified(unicodedata.normalize("NFKC", text)).casefold()
@@ -183,6 +185,7 @@ _PART = re.compile(r"[0-9][a-z0-9.']*|[^0-9]+")
 """A Latin token split where letters meet digits ("gpt4" → "gpt", "4"; "4v" stays whole)."""
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: plurals and common verb endings ("costs", "falling" → "cost", "fall")."""
     if word.endswith("'s"):
@@ -236,12 +239,14 @@ def is_latin(token: str) -> bool:
 
 def document_postings(fields: dict[str, str]) -> tuple[dict[str, Counter[str]], dict[str, int]]:
     """The postings of one document: for each field, how often each token occurs (Chinese
-    bigrams and single characters, English stems and pairs of neighbouring stems), and the
-    field's length in tokens (for length normalisation)."""
+    bigrams and, in text fields, single characters; English stems and pairs of neighbouring
+    stems), and the field's length in tokens (for length normalisation)."""
     counts: dict[str, Counter[str]] = {}
     lengths: dict[str, int] = {}
-    for name in SEARCH_FIELDS:
+    for name in sorted(SEARCH_FIELDS):  # in name order, as the compiled index returns them
         toks, more = _analyse(fields.get(name, ""), extras=True)
+        if name in BOOST_FIELDS:  # they only rank: no single characters (pairs rank)
+            more = [t for t in more if " " in t]
         lengths[name] = len(toks)
         if toks:
             counts[name] = Counter(toks + more)
@@ -390,7 +395,7 @@ def rank(
         found: dict[str, dict[str, tuple[int, int]]], doc: str, text_only: bool
     ) -> tuple[float, list[str]]:
         text, boost, where = 0.0, 0.0, []
-        for name, (count, length) in sorted(found[doc].items()):
+        for name, (count, length) in found[doc].items():  # in name order in both sources
             part = FIELD_WEIGHTS.get(name, 1.0) * count / (1 - B + B * length / avg.get(name, 1.0))
             if name in BOOST_FIELDS:
                 boost += part

@@ -44,7 +44,9 @@ class IndexPostings:
 
     def lookup(self, token: str) -> dict[str, dict[str, tuple[int, int]]]:
         out: dict[str, dict[str, tuple[int, int]]] = {}
-        rows = self.cur.execute("SELECT fact, field, count, length FROM postings WHERE token = ?", (token,))
+        rows = self.cur.execute(
+            "SELECT fact, field, count, length FROM postings WHERE token = ? ORDER BY fact, field", (token,)
+        )
         for fact, name, count, length in rows:
             if fact in out:
                 out[fact][name] = (count, length)
