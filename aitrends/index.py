@@ -292,7 +292,10 @@ CREATE TABLE postings (
 ) WITHOUT ROWID;
 CREATE TABLE fact_lengths (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
-    {lengths},
+    {lengths}
+) WITHOUT ROWID;
+CREATE TABLE fact_tokens (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
     tokens TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (
@@ -322,6 +325,7 @@ _FACT_TABLES = (
     "fact_cells",
     "postings",
     "fact_lengths",
+    "fact_tokens",
 )
 CHUNK = 20_000
 """Facts checked at a time in one process."""
@@ -449,7 +453,8 @@ def _fact_rows(
             for token, count in counter.items()
         ]
         tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
-        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS), tokens)]
+        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
+        out["fact_tokens"] = [(f.id, tokens)]
     return out
 
 
@@ -460,11 +465,11 @@ _TEXT_LATIN = f"unicode(token) < 128 AND instr(token, ' ') = 0 AND field NOT IN 
 
 
 def _tokens_of(con: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[str, str]]:
-    """(token, fact) of every posting of the facts ``ids`` (as ``fact_lengths`` lists them:
+    """(token, fact) of every posting of the facts ``ids`` (as ``fact_tokens`` lists them:
     postings are keyed by token, so that a fact's are found through its list)."""
     out: set[tuple[str, str]] = set()
     for fact_id in ids:
-        for (text,) in con.execute("SELECT tokens FROM fact_lengths WHERE fact = ?", (fact_id,)):
+        for (text,) in con.execute("SELECT tokens FROM fact_tokens WHERE fact = ?", (fact_id,)):
             out.update((token, fact_id) for token in text.split("\n") if token)
     return out
 
