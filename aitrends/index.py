@@ -15,7 +15,13 @@ JSON record of :func:`aitrends.records.fact_record`), ``sources``, ``entities`` 
 organizations share one namespace), ``people``, ``organizations``, ``topics`` (with
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
-keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``.
+keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``. The
+cache also holds full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
+field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
+length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
+its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
+a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
+:func:`aitrends.kb.search_fields`, as the in-memory index is.
 
 Keeping the cache correct when one file changes: the cache also stores every record each file
 held (``items``, validated, as JSON). An update re-reads the changed files, merges the layers
