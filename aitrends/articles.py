@@ -129,7 +129,7 @@ def add_source(
     source_id: str | None = None,
     title: str | None = None,
     title_en: str | None = None,
-    kind: m.SourceKind | None = None,
+    kind: m.SourceKind | str | None = None,
     outlet: str | None = None,
     date: str | None = None,
     url: str | None = None,
@@ -166,7 +166,7 @@ def add_source(
         record["title_en_original"] = True
     else:
         record["title_en"] = f"{DRAFT_MARK}: the title in English"
-    record["kind"] = (kind or m.SourceKind.other).value
+    record["kind"] = _source_kind(kind).value
     record["language"] = [lang.value for lang in langs]
     record["outlet"] = kb.resolve("organizations", outlet) if outlet else DRAFT_ID
     precision = None
@@ -186,3 +186,14 @@ def add_source(
 
         append_item(file, "sources", record)
     return Added(record, file, True, None, label, precision)
+
+
+def _source_kind(kind: m.SourceKind | str | None) -> m.SourceKind:
+    """A source kind given by name (any case), or ``other``; a usage error naming the kinds."""
+    if kind is None:
+        return m.SourceKind.other
+    try:
+        return m.SourceKind(kind.lower() if isinstance(kind, str) else kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in m.SourceKind)
+        raise UsageError(f"--kind: '{kind}' is not one of {kinds}") from None

@@ -25,23 +25,15 @@ Choices, where the data and CSL meet:
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from . import models as m
 from .errors import NotFoundError
+from .render import CiteFormat as CiteFormat  # declared with the other formats
 from .tables import safe_text
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
-
-
-class CiteFormat(StrEnum):
-    """Formats of ``aitrends cite``."""
-
-    csl_json = "csl-json"
-    bibtex = "bibtex"
-    text = "text"
 
 
 CSL_TYPES: dict[m.SourceKind, str] = {

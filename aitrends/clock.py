@@ -37,6 +37,19 @@ def parse_day(text: str) -> dt.date:
     raise ClockError(f"${ENV}: '{text}' is not a day like 2026-11-23")
 
 
+def day_of(as_of: str | None, environ: Mapping[str, str] | None = None) -> dt.date | None:
+    """The day an ``--as-of`` value names: the day itself, or the last day of a month or year
+    given as 2024-05 or 2024; :func:`today` when it is None; None when it is not such a date."""
+    from .query import interval
+
+    if as_of is None:
+        return today(environ)
+    bounds = interval(as_of)
+    if bounds is None:
+        return None
+    return dt.date.fromisoformat(bounds[0] if len(as_of.strip()) == 10 else bounds[1])
+
+
 def today(environ: Mapping[str, str] | None = None) -> dt.date:
     """The day forecast status is judged on: ``$AITRENDS_TODAY`` if set, else the local date."""
     env = os.environ if environ is None else environ

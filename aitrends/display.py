@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .dates import PartialDate
-from .models import NO_TIME_STATED
+from .render import NO_TIME_STATED
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

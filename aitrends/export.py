@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,18 +32,10 @@ from .frames import (
     reference_rows,
     require,
 )
+from .render import ExportFormat as ExportFormat  # declared with the other formats
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
-
-
-class ExportFormat(StrEnum):
-    """Formats of ``aitrends export --to``."""
-
-    sqlite = "sqlite"
-    csv = "csv"
-    jsonl = "jsonl"
-    parquet = "parquet"
 
 
 CSV_TABLES = ("facts", *REFERENCE_COLUMNS, *LINK_COLUMNS)

@@ -21,7 +21,7 @@ import sqlite3
 import sys
 
 from . import _spec, cache, config
-from .query import interval
+from .query import KINDS, daily_fields, interval
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ _writing = False
 command to the CLI, which would write it a second time."""
 
 FORMATS = ("table", "json", "jsonl")
-KINDS = ("claim", "forecast", "quote", "figure")
 
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
@@ -318,32 +317,11 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
     return rows, title, empty
 
 
-def _daily(row: Any, today: Any) -> dict[str, Any]:
-    """A forecast's status, as-of date and days to due, judged today (as
-    :func:`aitrends.forecasts.forecast_record` does, with the same :func:`aitrends.query.forecast_status`)."""
-    import datetime as dt
-
-    from .query import forecast_status
-
-    end = dt.date.fromisoformat(row["horizon_end"]) if row["horizon_end"] else None
-    return {
-        "status": forecast_status(end, bool(row["resolved"]), today),
-        "as_of": today.isoformat(),
-        "days_to_due": (end - today).days if end else None,
-    }
-
-
 def _today(q: Query, env: Mapping[str, str]) -> Any:
-    """The day of ``--as-of`` (the last day of a month or year, as the CLI reads it), else
-    :func:`aitrends.clock.today`."""
-    import datetime as dt
+    """The day of ``--as-of`` (checked by :func:`parse`), else :func:`aitrends.clock.today`."""
+    from .clock import day_of
 
-    from .clock import today
-
-    if q.as_of is None:
-        return today(env)
-    first, last = interval(q.as_of) or ("", "")
-    return dt.date.fromisoformat(first if len(q.as_of.strip()) == 10 else last)
+    return day_of(q.as_of, env)
 
 
 def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
@@ -354,7 +332,7 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
         for row in rows:
             text = row["pretty"]
             if row["kind"] == "forecast":
-                for key, value in _daily(row, today).items():
+                for key, value in daily_fields(row["horizon_end"], row["resolved"], today).items():
                     text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
             items.append(text)
         _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
@@ -363,7 +341,7 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
         for row in rows:
             if row["kind"] == "forecast":
                 rec = json.loads(row["record"])
-                rec.update(_daily(row, today))
+                rec.update(daily_fields(row["horizon_end"], row["resolved"], today))
                 lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 lines.append(row["record"] + "\n")

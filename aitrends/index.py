@@ -15,7 +15,13 @@ JSON record of :func:`aitrends.records.fact_record`), ``sources``, ``entities`` 
 organizations share one namespace), ``people``, ``organizations``, ``topics`` (with
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
-keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``.
+keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``. The
+cache also holds full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
+field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
+length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
+its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
+a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
+:func:`aitrends.kb.search_fields`, as the in-memory index is.
 
 Keeping the cache correct when one file changes: the cache also stores every record each file
 held (``items``, validated, as JSON). An update re-reads the changed files, merges the layers
@@ -61,10 +67,11 @@ from .cache import (
 )
 from .config import debug_enabled, lock_timeout
 from .errors import DataError
-from .kb import KnowledgeBase, _names
+from .kb import KnowledgeBase, _names, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, is_latin
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -282,7 +289,28 @@ CREATE TABLE fact_cells (
     claims TEXT NOT NULL,
     quote TEXT NOT NULL
 ) WITHOUT ROWID;
-"""
+CREATE TABLE postings (
+    token TEXT NOT NULL,
+    fact TEXT NOT NULL REFERENCES facts(id),
+    field TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    PRIMARY KEY (token, fact, field)
+) WITHOUT ROWID;
+CREATE TABLE fact_lengths (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    {lengths}
+) WITHOUT ROWID;
+CREATE TABLE fact_tokens (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    tokens TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE vocabulary (
+    length INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    PRIMARY KEY (length, token)
+) WITHOUT ROWID;
+""".replace("{lengths}", ",\n    ".join(f'"{name}" INTEGER NOT NULL' for name in SEARCH_FIELDS))
 
 REFERENCE_KINDS = ("sources", "people", "organizations", "topics", "metrics")
 _MODELS: dict[str, type[Any]] = dict(REFERENCE_FILES.values())
@@ -295,6 +323,9 @@ _FACT_TABLES = (
     "fact_links",
     "fact_text",
     "fact_cells",
+    "postings",
+    "fact_lengths",
+    "fact_tokens",
 )
 CHUNK = 20_000
 """Facts checked at a time in one process."""
@@ -409,7 +440,57 @@ def _fact_rows(
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
+        counts, lengths = document_postings(search_fields(kb, f))
+        out["postings"] = [
+            (token, f.id, name, count, lengths[name])
+            for name, counter in counts.items()
+            for token, count in counter.items()
+        ]
+        tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
+        out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
+        out["fact_tokens"] = [(f.id, tokens)]
     return out
+
+
+_BOOST_LIST = ", ".join(f"'{name}'" for name in sorted(BOOST_FIELDS))
+_TEXT_LATIN = f"unicode(token) < 128 AND instr(token, ' ') = 0 AND field NOT IN ({_BOOST_LIST})"
+"""Postings of English tokens in text fields: the vocabulary typos are looked up in (as
+:func:`aitrends.search.is_latin` and :data:`~aitrends.search.BOOST_FIELDS` say)."""
+
+
+def _tokens_of(con: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(token, fact) of every posting of the facts ``ids`` (as ``fact_tokens`` lists them:
+    postings are keyed by token, so that a fact's are found through its list)."""
+    out: set[tuple[str, str]] = set()
+    for fact_id in ids:
+        for (text,) in con.execute("SELECT tokens FROM fact_tokens WHERE fact = ?", (fact_id,)):
+            out.update((token, fact_id) for token in text.split("\n") if token)
+    return out
+
+
+def _update_vocabulary(con: sqlite3.Connection, candidates: set[str] | None) -> None:
+    """Bring ``vocabulary`` up to date for the tokens whose postings changed (None: all)."""
+    if candidates is None:
+        con.execute("DELETE FROM vocabulary")
+        con.execute(
+            "INSERT INTO vocabulary SELECT DISTINCT length(token), token FROM postings "
+            f"WHERE {_TEXT_LATIN} ORDER BY 1, 2"
+        )
+        return
+    for token in sorted(t for t in candidates if is_latin(t)):
+        used = con.execute(f"SELECT 1 FROM postings WHERE token = ? AND {_TEXT_LATIN} LIMIT 1", (token,))
+        if used.fetchone() is None:
+            con.execute("DELETE FROM vocabulary WHERE length = ? AND token = ?", (len(token), token))
+        else:
+            con.execute("INSERT OR IGNORE INTO vocabulary VALUES (?, ?)", (len(token), token))
+
+
+def search_stats(con: sqlite3.Connection) -> str:
+    """The number of facts and the total length of each search field, as JSON (kept in ``meta``
+    for :class:`aitrends.textsearch.IndexPostings`)."""
+    sums = ", ".join(f'total("{name}")' for name in SEARCH_FIELDS)
+    n, *totals = con.execute(f"SELECT count(*), {sums} FROM fact_lengths").fetchone()
+    return _dumps([n, {name: int(t) for name, t in zip(SEARCH_FIELDS, totals, strict=True)}])
 
 
 def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
@@ -816,6 +897,7 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
         for name, cols in columns.items():
             meta[f"columns.{name}"] = _dumps([[c.header, c.ratio, c.no_wrap] for c in cols])
         meta["facts"] = str(con.execute("SELECT count(*) FROM facts").fetchone()[0])
+        meta["search"] = search_stats(con)
         _write_meta(con, meta)
         con.execute("COMMIT")
     except BaseException:
@@ -894,14 +976,20 @@ def _reindex(
     stats.facts_checked = len(where)
 
     con.execute("SAVEPOINT derived")
+    rewritten = sorted(merge_ids | where.keys())
+    first = con.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is None  # a build from scratch
+    old_postings = set() if first else _tokens_of(con, rewritten)
+    con.executemany("DELETE FROM postings WHERE token = ? AND fact = ?", sorted(old_postings))
     for table in _FACT_TABLES:
-        column = "id" if table in ("facts", "fact_cells") else "fact"
-        con.executemany(
-            f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in sorted(merge_ids | where.keys())]
-        )
+        if table != "postings":
+            column = "id" if table in ("facts", "fact_cells") else "fact"
+            con.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in rewritten])
+    if first:  # postings are written in any order, then copied in key order (much faster)
+        con.execute("DROP TABLE IF EXISTS temp.postings_staging")
+        con.execute("CREATE TEMP TABLE postings_staging AS SELECT * FROM postings WHERE 0")
     _SHARED.update(refs=refs, resolutions=resolutions, kinds=kinds)
     try:
-        ok = _check_and_write(con, sorted(where.items()), workers)
+        ok = _check_and_write(con, sorted(where.items()), workers, staging=first)
     finally:
         for key in ("refs", "resolutions", "kinds"):
             _SHARED.pop(key, None)
@@ -909,6 +997,12 @@ def _reindex(
         con.execute("ROLLBACK TO derived")
         con.execute("RELEASE derived")
         return fail(set(where))
+    if first:
+        con.execute("INSERT INTO postings SELECT * FROM temp.postings_staging ORDER BY token, fact, field")
+        con.execute("DROP TABLE temp.postings_staging")
+        _update_vocabulary(con, None)
+    else:
+        _update_vocabulary(con, {t for t, _ in old_postings | _tokens_of(con, rewritten)})
     if changed_refs:
         for table in (
             "entities",
@@ -932,10 +1026,15 @@ def _reindex(
 
 
 def _check_and_write(
-    con: sqlite3.Connection, todo: list[tuple[str, tuple[str, int]]], workers: int | None
+    con: sqlite3.Connection,
+    todo: list[tuple[str, tuple[str, int]]],
+    workers: int | None,
+    *,
+    staging: bool = False,
 ) -> bool:
     """Check the facts ``todo`` (and every reference record and resolution) a part at a time,
-    writing their rows as they come; False at the first problem."""
+    writing their rows as they come (postings to ``postings_staging`` with ``staging``);
+    False at the first problem."""
     n = _pool_size(workers, len(todo), PARALLEL_FACTS)
     if n > 1:
         _SHARED["kinds"] = _SHARED["kinds"].as_dict()  # the workers cannot share the connection
@@ -951,7 +1050,9 @@ def _check_and_write(
             if rows is None:
                 return False
             for table, table_rows in rows.items():
-                _insert(con, table, table_rows)
+                _insert(
+                    con, "temp.postings_staging" if staging and table == "postings" else table, table_rows
+                )
     return True
 
 

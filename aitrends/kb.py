@@ -354,19 +354,16 @@ class KnowledgeBase:
         if self._text_index is None:
             index = TextIndex()
             for fact in self._by_kind["facts"].values():
-                index.add(fact.id, fact_fields(fact, self.search_names(fact)))
+                index.add(fact.id, search_fields(self, fact))
             self._text_index = index
         return self._text_index
 
     def search(self, query: str, *, lang: str | None = None, require_all: bool = True) -> list[Hit]:
         """Facts matching every word of ``query`` in Chinese or English (either script), best
         first; ``lang`` ('zh' or 'en') restricts the fields searched."""
-        from .search import CHINESE_FIELDS, ENGLISH_FIELDS
+        from .search import lang_fields
 
-        fields = {"zh": CHINESE_FIELDS, "en": ENGLISH_FIELDS}.get(lang or "")
-        if lang not in (None, "zh", "en"):
-            raise UsageError(f"--lang: '{lang}' is not zh or en")
-        return self.text_index().search(query, fields=fields, require_all=require_all)
+        return self.text_index().search(query, fields=lang_fields(lang), require_all=require_all)
 
     def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
         """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
@@ -442,6 +439,19 @@ def _names(rec: Any, kb: KnowledgeBase) -> list[str]:
     if isinstance(rec, m.Person) and name_en and " " in name_en:
         names.append(" ".join(reversed(name_en.split())))  # "Lee Kai-Fu" for "Kai-Fu Lee"
     return names
+
+
+def search_fields(kb: KnowledgeBase, fact: m.FactBase) -> dict[str, str]:
+    """The fields full-text search reads of ``fact``: its text, the names of
+    :meth:`KnowledgeBase.search_names`, and the labels of its topics and metric (the in-memory
+    index, the compiled one and the SQLite export's are made from this)."""
+    names = kb.search_names(fact)
+    labels = []
+    topics, metrics = kb.table("topics"), kb.table("metrics")
+    for rec in [*(topics.get(t) for t in fact.topics), metrics.get(fact.metric) if fact.metric else None]:
+        if rec is not None:
+            labels += [x for x in (rec.label_en, rec.label_zh) if x]
+    return fact_fields(fact, names, labels)
 
 
 def _zh_names(kb: KnowledgeBase, entity_id: str) -> list[str]:

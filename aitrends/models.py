@@ -530,10 +530,6 @@ def _cited_list(value: Any) -> Any:
     return value
 
 
-NO_TIME_STATED = "no time stated"
-"""How a forecast horizon without a time expression (type none, no ``stated``) is shown."""
-
-
 class LinkRel(StrEnum):
     """How two facts relate.
 

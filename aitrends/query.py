@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
 
+KINDS = ("claim", "forecast", "quote", "figure")
+"""The kinds of fact (:class:`aitrends.models.FactKind`, which the hot path does not import)."""
 ORDER = "ORDER BY f.date_start IS NULL, f.date_start, f.id"
 """Chronological by the date said (undated last), then by id."""
 
@@ -148,6 +150,18 @@ def forecast_status(end: dt.date | None, resolved: bool, as_of: dt.date) -> str:
     if resolved:
         return "resolved"
     return "due" if end is not None and end < as_of else "open"
+
+
+def daily_fields(horizon_end: str | None, resolved: Any, today: dt.date) -> dict[str, Any]:
+    """A forecast's fields that change with the day (``status``, ``as_of``, ``days_to_due``),
+    from its stored deadline and whether it is resolved, as
+    :func:`aitrends.forecasts.forecast_record` computes them."""
+    end = dt.date.fromisoformat(horizon_end) if horizon_end else None
+    return {
+        "status": forecast_status(end, bool(resolved), today),
+        "as_of": today.isoformat(),
+        "days_to_due": (end - today).days if end else None,
+    }
 
 
 def filter_columns(fact: Any, said: Any) -> tuple[Any, ...]:

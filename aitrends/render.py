@@ -1,4 +1,5 @@
-"""Output formats: table, json, jsonl, csv, yaml and markdown, from plain records.
+"""Output formats: table, json, jsonl, csv, yaml and markdown, from plain records; and the
+formats of ``cite`` and ``export`` (declared here, light, so that the CLI starts without the models).
 
 Text from data files is untrusted: in table and markdown output, control characters and escape
 sequences are made visible (tables are drawn by :mod:`aitrends.tables`, which interprets no
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .models import NO_TIME_STATED as NO_TIME_STATED  # re-exported for the views
 from .tables import safe_text as safe_text  # re-exported: safe_text lives with the tables
+
+NO_TIME_STATED = "no time stated"
+"""What a forecast horizon that states no time expression shows instead of its text."""
 
 
 class Format(StrEnum):
@@ -31,6 +34,23 @@ class Format(StrEnum):
     csv = "csv"
     yaml = "yaml"
     markdown = "markdown"
+
+
+class CiteFormat(StrEnum):
+    """Formats of ``aitrends cite``."""
+
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+    text = "text"
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``aitrends export --to``."""
+
+    sqlite = "sqlite"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .dates import PartialDate
 from .errors import AitrendsError, UsageError
 from .forecasts import Status, status_of
 from .loader import FACTS_DIR, bundled_data_dir, display_path
+from .render import NO_TIME_STATED
 from .yamledit import append_item, remove_items, replace_items
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def resolve(
         )
     if current is None and not early and status_of(kb, fact, as_of) is not Status.due:
         raise ResolveError(
-            f"'{fact.id}' is not due yet on {as_of} (its horizon: {fact.horizon.stated or m.NO_TIME_STATED}); "
+            f"'{fact.id}' is not due yet on {as_of} (its horizon: {fact.horizon.stated or NO_TIME_STATED}); "
             "use --early if what it predicts has already happened"
         )
     if not evidence.strip():

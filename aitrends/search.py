@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 _STRIP = re.compile(r"[\s\-_.·・'’‘\"“”,，。()（）:：;；!！?？/\\|]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -38,6 +38,8 @@ def simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """NFKC, no accents, Simplified Chinese, case-folded: the form all matching compares."""
+    if text.isascii():
+        return text.casefold()  # what the rest would give, quickly
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return simplified(unicodedata.normalize("NFKC", text)).casefold()
@@ -155,35 +157,105 @@ class NameIndex:
 
 # --------------------------------------------------------------------------- full text
 
-FIELD_WEIGHTS = {"statement": 2.0, "excerpt": 1.5, "excerpt_en": 1.0, "names": 1.5, "note": 0.5}
-"""How much a match in each field counts."""
+SEARCH_FIELDS = ("statement", "excerpt", "excerpt_en", "note", "names", "labels", "id")
+"""The fields of a fact that search reads (see :func:`fact_fields`)."""
+FIELD_WEIGHTS = {
+    "statement": 2.0,
+    "excerpt": 1.5,
+    "excerpt_en": 1.0,
+    "names": 1.5,
+    "note": 0.5,
+    "labels": 1.5,
+    "id": 3.0,
+}
+"""How much a match in each field counts. The id is a fact's title, chosen by whoever wrote
+it to say what the fact is about ("altman-gpt4-training-cost-over-100m"), so it counts most
+(as titles do in BM25F), though only to rank (:data:`BOOST_FIELDS`)."""
+BOOST_FIELDS = frozenset({"labels", "id"})
+"""Fields that only rank: the labels of a fact's topics and metric, and its id. A fact is
+found by its text (statement, excerpts, names, note); these add to the score of a fact
+already found, so that a fact *about* inference cost ranks above one that mentions it."""
 CHINESE_FIELDS = {"excerpt", "names"}
 ENGLISH_FIELDS = {"statement", "excerpt_en", "note", "names"}
+K1 = 1.2
+"""BM25 term-frequency saturation: a word's fourth occurrence adds little."""
+B = 0.75
+"""BM25 length normalisation: a word in a short field counts more than in a long one."""
+FUZZY_WEIGHT = 0.5
+"""What a close spelling (a typo corrected) is worth against the word itself."""
+PAIR_WEIGHT = 1.0
+"""What two query words found next to each other add ("inference cost", "gpt4" in "GPT-4")."""
+
+_PART = re.compile(r"[0-9][a-z0-9.']*|[^0-9]+")
+"""A Latin token split where letters meet digits ("gpt4" → "gpt", "4"; "4v" stays whole)."""
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: plurals and common verb endings ("costs", "falling" → "cost", "fall")."""
+    if word.endswith("'s"):
+        word = word[:-2]
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             return word[: -len(suffix)] + repl
     return word
 
 
+def _analyse(text: str, *, extras: bool) -> tuple[list[str], list[str]]:
+    """The search tokens of ``text``, and (with ``extras``) the tokens indexed besides them:
+    the single characters of Chinese runs and the pairs of neighbouring English tokens."""
+    out: list[str] = []
+    more: list[str] = []
+    prev = ""
+    for tok in _TOKEN.findall(fold(text)):
+        if _CJK.match(tok):
+            out.extend([tok] if len(tok) == 1 else [tok[i : i + 2] for i in range(len(tok) - 1)])
+            if extras and len(tok) > 1:
+                more.extend(tok)
+            prev = ""
+            continue
+        for part in _PART.findall(tok):  # "gpt4" as "GPT-4" is
+            word = stem(part.strip(".'"))
+            if not word:
+                continue
+            out.append(word)
+            if extras and prev:
+                more.append(f"{prev} {word}")
+            prev = word
+    return out, more
+
+
 def tokenize(text: str, *, unigrams: bool = False) -> list[str]:
-    """Search tokens: Chinese as character bigrams (a lone character as itself), English as stems.
+    """Search tokens: Chinese as character bigrams (a lone character as itself), English as
+    stems, letters and digits apart ("GPT-4" and "gpt4" → "gpt", "4").
 
     Documents are indexed with ``unigrams`` too, so that a one-character query word (每 in
     "每 18 个月") finds the character inside a longer run.
     """
-    out: list[str] = []
-    for tok in _TOKEN.findall(fold(text)):
-        if _CJK.match(tok):
-            out.extend([tok] if len(tok) == 1 else [tok[i : i + 2] for i in range(len(tok) - 1)])
-            if unigrams and len(tok) > 1:
-                out.extend(tok)
-        else:
-            out.append(stem(tok))
-    return out
+    out, more = _analyse(text, extras=unigrams)
+    return out + [t for t in more if " " not in t]
+
+
+def is_latin(token: str) -> bool:
+    """An English (or number) token, not a Chinese one nor a pair: what typos are looked up in
+    (English tokens are ASCII: :data:`_TOKEN` keeps only a-z and 0-9 of folded text)."""
+    return token.isascii() and " " not in token
+
+
+def document_postings(fields: dict[str, str]) -> tuple[dict[str, Counter[str]], dict[str, int]]:
+    """The postings of one document: for each field, how often each token occurs (Chinese
+    bigrams and, in text fields, single characters; English stems and pairs of neighbouring
+    stems), and the field's length in tokens (for length normalisation)."""
+    counts: dict[str, Counter[str]] = {}
+    lengths: dict[str, int] = {}
+    for name in sorted(SEARCH_FIELDS):  # in name order, as the compiled index returns them
+        toks, more = _analyse(fields.get(name, ""), extras=True)
+        if name in BOOST_FIELDS:  # they only rank: no single characters (pairs rank)
+            more = [t for t in more if " " in t]
+        lengths[name] = len(toks)
+        if toks:
+            counts[name] = Counter(toks + more)
+    return counts, lengths
 
 
 @dataclass
@@ -196,68 +268,208 @@ class Hit:
     fields: list[str]
 
 
+class Postings(Protocol):
+    """Where :func:`rank` reads postings: :class:`TextIndex` in memory, or the compiled index
+    (:class:`aitrends.textsearch.IndexPostings`)."""
+
+    def stats(self) -> tuple[int, dict[str, int]]:
+        """The number of documents and the total length of each field over all of them."""
+        ...
+
+    def lookup(self, token: str) -> dict[str, dict[str, tuple[int, int]]]:
+        """For each document holding ``token``: field → (count, field length)."""
+        ...
+
+    def vocabulary(self, shortest: int, longest: int) -> list[str]:
+        """The English tokens of the text fields between these lengths, sorted."""
+        ...
+
+
 class TextIndex:
-    """An inverted index over documents made of weighted fields."""
+    """An inverted index over documents made of weighted fields, in memory."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+        self.postings: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(dict)
+        self.totals: Counter[str] = Counter()
         self.docs: list[str] = []
+        self._vocabulary: list[str] | None = None
 
     def add(self, doc_id: str, fields: dict[str, str]) -> None:
         """Index one document."""
         self.docs.append(doc_id)
-        for name, text in fields.items():
-            for tok in tokenize(text, unigrams=True):
-                self.postings[tok][doc_id][name] += 1
+        counts, lengths = document_postings(fields)
+        self.totals.update(lengths)
+        for name, counter in counts.items():
+            for tok, count in counter.items():
+                self.postings[tok].setdefault(doc_id, {})[name] = (count, lengths[name])
+        self._vocabulary = None
 
-    def _expand(self, tok: str) -> list[str]:
-        """The token itself, or for an English word not in the index, close spellings."""
-        if tok in self.postings or _CJK.match(tok) or len(tok) < 4 or tok.isdigit():
-            return [tok]
-        from rapidfuzz import fuzz, process
+    def stats(self) -> tuple[int, dict[str, int]]:
+        return len(self.docs), {f: self.totals[f] for f in SEARCH_FIELDS}
 
-        latin = [t for t in self.postings if not _CJK.match(t) and abs(len(t) - len(tok)) <= 2]
-        return [t for t, _s, _ in process.extract(tok, latin, scorer=fuzz.ratio, limit=3, score_cutoff=80)]
+    def lookup(self, token: str) -> dict[str, dict[str, tuple[int, int]]]:
+        return self.postings.get(token, {})
+
+    def vocabulary(self, shortest: int, longest: int) -> list[str]:
+        if self._vocabulary is None:
+            self._vocabulary = sorted(
+                t
+                for t, docs in self.postings.items()
+                if is_latin(t) and any(f not in BOOST_FIELDS for fs in docs.values() for f in fs)
+            )
+        return [t for t in self._vocabulary if shortest <= len(t) <= longest]
 
     def search(self, query: str, *, fields: set[str] | None = None, require_all: bool = True) -> list[Hit]:
-        """Documents matching the query's words, best first.
+        """Documents matching the query's words, best first (see :func:`rank`)."""
+        return rank(self, query, fields=fields, require_all=require_all)
 
-        Each whitespace-separated word of the query is a term; a Chinese term matches when all
-        its bigrams occur in the document, an English term when its stem (or a close spelling)
-        does. With ``require_all`` only documents matching every term are returned.
-        """
-        terms = [t for t in query.split() if tokenize(t)]
-        n = max(len(self.docs), 1)
-        scores: dict[str, float] = defaultdict(float)
-        matched: dict[str, list[str]] = defaultdict(list)
-        where: dict[str, set[str]] = defaultdict(set)
-        for term in terms:
-            per_doc: dict[str, float] | None = None
-            for tok in tokenize(term):
-                tok_scores: dict[str, float] = defaultdict(float)
-                for variant in self._expand(tok):
-                    posting = self.postings.get(variant, {})
-                    idf = math.log(1 + n / (1 + len(posting)))
-                    for doc, counts in posting.items():
-                        for name, count in counts.items():
-                            if fields is None or name in fields:
-                                tok_scores[doc] += idf * FIELD_WEIGHTS.get(name, 1.0) * (1 + math.log(count))
-                                where[doc].add(name)
-                per_doc = (
-                    dict(tok_scores)
-                    if per_doc is None
-                    else {d: s + tok_scores[d] for d, s in per_doc.items() if d in tok_scores}
-                )
-            for doc, s in (per_doc or {}).items():
-                scores[doc] += s
-                matched[doc].append(term)
-        hits = [
-            Hit(doc, round(score, 4), matched[doc], sorted(where[doc]))
-            for doc, score in scores.items()
-            if not require_all or len(matched[doc]) == len(terms)
-        ]
-        hits.sort(key=lambda h: (-len(h.matched), -h.score, h.id))
-        return hits
+
+def _in_text(docs: dict[str, dict[str, tuple[int, int]]]) -> bool:
+    return any(f not in BOOST_FIELDS for fs in docs.values() for f in fs)
+
+
+def expand_token(
+    source: Postings, tok: str, found: dict[str, dict[str, tuple[int, int]]]
+) -> list[tuple[str, float]]:
+    """The token itself, or for an English word found in no text field, close spellings
+    (worth :data:`FUZZY_WEIGHT`)."""
+    if _in_text(found) or not is_latin(tok) or len(tok) < 4 or tok.isdigit():
+        return [(tok, 1.0)]
+    from rapidfuzz import fuzz, process
+
+    latin = source.vocabulary(len(tok) - 2, len(tok) + 2)
+    close = process.extract(tok, latin, scorer=fuzz.ratio, limit=3, score_cutoff=80)
+    return [(t, FUZZY_WEIGHT) for t, _s, _ in close]
+
+
+def lang_fields(lang: str | None) -> set[str] | None:
+    """The text fields ``--lang`` searches: Chinese (zh), English (en) or all (None)."""
+    if lang not in (None, "zh", "en"):
+        from .errors import UsageError
+
+        raise UsageError(f"--lang: '{lang}' is not zh or en")
+    return {"zh": CHINESE_FIELDS, "en": ENGLISH_FIELDS}.get(lang or "")
+
+
+def query_terms(query: str) -> list[str]:
+    """The terms of a query: its whitespace-separated words that have a search token."""
+    return [t for t in query.split() if tokenize(t)]
+
+
+def with_fallback(hits: Sequence[Hit], terms: int, allowed: set[str] | None) -> tuple[list[Hit], bool]:
+    """Of ``hits`` (ranked without ``require_all``), those in ``allowed`` (None: all) that
+    match all ``terms``; if there are none, those that match some, and True."""
+    kept = [h for h in hits if allowed is None or h.id in allowed]
+    complete = [h for h in kept if len(h.matched) == terms]
+    return (complete, False) if complete or not kept else (kept, True)
+
+
+def rank(
+    source: Postings, query: str, *, fields: set[str] | None = None, require_all: bool = True
+) -> list[Hit]:
+    """Documents matching the query's words, best first: the one ranking of search, whatever
+    ``source`` holds the postings.
+
+    Each whitespace-separated word of the query is a term. A term matches a document when
+    each of its tokens (Chinese bigrams, English stems, letters and digits apart) occurs in
+    one of its text fields (``fields``, else all): statement, excerpt, English excerpt,
+    names, note. An English token found in no document is replaced by up to three close
+    spellings. With ``require_all`` only documents matching every term are returned.
+
+    The score is BM25F: for each token, its occurrences in the document's fields, weighted
+    by :data:`FIELD_WEIGHTS` and normalised by the field's length against the average
+    (:data:`B`), are summed and saturated (:data:`K1`), then multiplied by the token's
+    inverse document frequency. A close spelling counts :data:`FUZZY_WEIGHT` of the word.
+    The labels of the document's topics and metric and its id (:data:`BOOST_FIELDS`) add
+    to a token's weight in documents that match it. Two English tokens of the query found
+    next to each other in the document ("gpt" "4" in "GPT-4"; "inference cost") add
+    :data:`PAIR_WEIGHT` of a token. Documents matching more terms come first, then by
+    score, then by id.
+    """
+    terms = query_terms(query)
+    n, totals = source.stats()
+    avg = {f: (totals.get(f, 0) / n if n else 0.0) or 1.0 for f in SEARCH_FIELDS}
+    cache: dict[str, dict[str, dict[str, tuple[int, int]]]] = {}
+
+    def postings(tok: str) -> dict[str, dict[str, tuple[int, int]]]:
+        if tok not in cache:
+            cache[tok] = source.lookup(tok)
+        return cache[tok]
+
+    def weigh(
+        found: dict[str, dict[str, tuple[int, int]]], doc: str, text_only: bool
+    ) -> tuple[float, list[str]]:
+        text, boost, where = 0.0, 0.0, []
+        for name, (count, length) in found[doc].items():  # in name order in both sources
+            part = FIELD_WEIGHTS.get(name, 1.0) * count / (1 - B + B * length / avg.get(name, 1.0))
+            if name in BOOST_FIELDS:
+                boost += part
+            elif fields is None or name in fields:
+                text += part
+                where.append(name)
+        if text_only and not text:
+            return 0.0, where
+        return text + boost, where
+
+    def idf(found: dict[str, dict[str, tuple[int, int]]]) -> float:
+        df = len(found)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def bm25(tf: float) -> float:
+        return tf * (K1 + 1) / (tf + K1)
+
+    scores: dict[str, float] = defaultdict(float)
+    matched: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, set[str]] = defaultdict(set)
+    edges: list[tuple[str, str]] = []  # neighbouring English tokens of the query, found as typed
+    before = ""  # the last token of the previous term, if found as typed
+    for term in terms:
+        toks = tokenize(term)
+        per_doc: dict[str, float] | None = None
+        term_where: dict[str, set[str]] = defaultdict(set)
+        for tok in toks:
+            found = postings(tok)
+            tok_scores: dict[str, float] = {}
+            for variant, weight in expand_token(source, tok, found):
+                vfound = postings(variant)
+                w_idf = weight * idf(vfound)
+                for doc in vfound:
+                    tf, fs = weigh(vfound, doc, True)
+                    if tf:
+                        s = w_idf * bm25(tf)
+                        if s > tok_scores.get(doc, 0.0):
+                            tok_scores[doc] = s
+                        term_where[doc].update(fs)
+            per_doc = (
+                tok_scores
+                if per_doc is None
+                else {d: s + tok_scores[d] for d, s in per_doc.items() if d in tok_scores}
+            )
+        exact = [is_latin(t) and _in_text(postings(t)) for t in toks]
+        for i, tok in enumerate(toks):
+            left = toks[i - 1] if i else before
+            if exact[i] and left and (exact[i - 1] if i else True):
+                edges.append((left, tok))
+        before = toks[-1] if exact[-1] else ""
+        for doc, s in (per_doc or {}).items():
+            scores[doc] += s
+            matched[doc].append(term)
+            where[doc] |= term_where[doc]
+    for a, b in dict.fromkeys(edges):
+        found = postings(f"{a} {b}")
+        w_idf = PAIR_WEIGHT * idf(found)
+        for doc in sorted(found):
+            if doc in scores:
+                tf, _ = weigh(found, doc, False)
+                if tf:
+                    scores[doc] += w_idf * bm25(tf)
+    hits = [
+        Hit(doc, round(score, 4), matched[doc], sorted(where[doc]))
+        for doc, score in scores.items()
+        if not require_all or len(matched[doc]) == len(terms)
+    ]
+    hits.sort(key=lambda h: (-len(h.matched), -h.score, h.id))
+    return hits
 
 
 def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -274,7 +486,11 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         t = fold(term).strip()
         if not t:
             continue
-        pattern = re.escape(stem(t)) + r"\w*" if not _CJK.search(t) else r"\s*".join(map(re.escape, t))
+        if _CJK.search(t):
+            pattern = r"\s*".join(map(re.escape, t))
+        else:  # "gpt4" marks "GPT-4", as it finds it
+            parts = [stem(p.strip(".'")) or p for p in _PART.findall(t)] or [t]
+            pattern = r"[\s\-_.']?".join(map(re.escape, parts)) + r"\w*"
         spans += [(mt.start(), mt.end()) for mt in re.finditer(pattern, folded)]
     return sorted(spans)
 
@@ -292,12 +508,15 @@ def snippet(text: str, terms: Sequence[str], width: int = 120) -> tuple[str, lis
     return prefix + text[start:end] + ("…" if end < len(text) else ""), shifted
 
 
-def fact_fields(fact: Any, names: list[str]) -> dict[str, str]:
-    """The searchable fields of a fact."""
+def fact_fields(fact: Any, names: Sequence[str], labels: Sequence[str] = ()) -> dict[str, str]:
+    """The searchable fields of a fact (:data:`SEARCH_FIELDS`): its text, the names of who
+    it names, the labels of its topics and metric, and its id."""
     return {
         "statement": fact.statement,
         "excerpt": fact.excerpt,
         "excerpt_en": fact.excerpt_en,
         "note": fact.note or "",
         "names": " ".join(names),
+        "labels": " ".join(labels),
+        "id": fact.id,
     }

@@ -93,9 +93,10 @@ compares a fact with every other, so all of them at once grow with the square.""
 def search_tokens(kb: KnowledgeBase, fact: Any) -> tuple[str, ...]:
     """The values of :data:`FTS_TABLE`'s columns for ``fact``: each field's search tokens
     (with single Chinese characters, as documents are indexed), sorted, space-separated."""
-    from .search import fact_fields, tokenize
+    from .kb import search_fields
+    from .search import tokenize
 
-    fields = fact_fields(fact, kb.search_names(fact))
+    fields = search_fields(kb, fact)
     return tuple(" ".join(sorted(tokenize(fields[name], unigrams=True))) for name in FTS_FIELDS)
 
 
@@ -120,10 +121,11 @@ class MatchExpression:
 
         # the spelling tolerance of the CLI's index, over the export's tokens
         self._index = TextIndex()
-        for token in vocabulary:
-            self._index.postings[token]  # noqa: B018 - a defaultdict: adds the token
+        for token in vocabulary:  # each as found in a text field, as the CLI's index has it
+            self._index.postings[token] = {"": {"statement": (1, 1)}}
 
     def __call__(self, query: str) -> str:
+        from .search import expand_token as expand
         from .search import tokenize
 
         terms = [t for t in query.split() if tokenize(t)]
@@ -132,7 +134,7 @@ class MatchExpression:
         parts = []
         for term in terms:
             for token in dict.fromkeys(tokenize(term)):
-                variants = self._index._expand(token)
+                variants = [v for v, _weight in expand(self._index, token, self._index.lookup(token))]
                 if not variants:
                     return NO_MATCH
                 parts.append("(" + " OR ".join(_phrase(v) for v in variants) + ")")

@@ -164,6 +164,7 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     b.case("bundled: every fact, table", ["claims"])
     for words in ("aitrends claims --topic inf", "aitrends claims --person Am", "aitrends show lee-"):
         b.case(f"bundled: TAB `{words.split(' ', 1)[1]}`", [], target=2.5, env=completion_env(words))
+    search_cases(b, "bundled", [], target=3)
     b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
     b.case("bundled: quote, normal path", ["--no-cache", *q_quote], runs=5)
 
@@ -215,9 +216,23 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
             target=2.5,
             env=completion_env(words),
         )
+    search_cases(b, label, dd, target=target, rss_target=150 if facts >= 100_000 else None)
     edit_case(b, data, q_json, label)
     if slow:
         b.case(f"{label}: json, normal path", ["--no-cache", *q_json], runs=1, warm=False)
+
+
+SEARCHES = [("推理成本",), ("inference", "cost")]
+"""The search cases: a Chinese and an English query (each as a table and as JSON)."""
+
+
+def search_cases(
+    b: Bench, label: str, dd: list[str], *, target: float | None, rss_target: float | None = None
+) -> None:
+    for words in SEARCHES:
+        for fmt in ([], ["--format", "json"]):
+            name = f"{label}: search {' '.join(words)}{', json' if fmt else ''}"
+            b.case(name, [*dd, "search", *words, *fmt], target=target, rss_target=rss_target)
 
 
 def edit_case(b: Bench, data: Path, query: list[str], label: str) -> None:

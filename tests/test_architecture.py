@@ -22,6 +22,7 @@ LAYERS = {
         "yamlio",
         "search",
         "tables",
+        "render",
         "atomic",
         "dates",
         "_spec",
@@ -47,7 +48,17 @@ LAYERS = {
         "draft",
         "articles",
     },
-    "store/io": {"cache", "index", "export", "sqlite_export", "serve", "views", "render", "plot", "schema"},
+    "store/io": {
+        "cache",
+        "index",
+        "textsearch",
+        "export",
+        "sqlite_export",
+        "serve",
+        "views",
+        "plot",
+        "schema",
+    },
     "cli": {"cli", "fastpath", "__main__", "__init__", "datasette_plugin"},
 }
 """Each module's layer, lowest first (a module of cli/ is in "cli")."""
@@ -60,7 +71,14 @@ FACADE = {
 }
 """Upward imports, inside functions only: the Python API's conveniences on the knowledge base
 and its models, which call the analysis layer. Listed so that no other one creeps in."""
-HOT_PATH = ["aitrends.fastpath", "aitrends.cache", "aitrends.query", "aitrends.config", "aitrends.clock"]
+HOT_PATH = [
+    "aitrends.fastpath",
+    "aitrends.cache",
+    "aitrends.query",
+    "aitrends.config",
+    "aitrends.clock",
+    "aitrends.textsearch",
+]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 
 
@@ -143,3 +161,18 @@ def test_the_hot_path_imports_nothing_heavy(module):
     code = f"import sys, {module}; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_light_list_of_kinds_is_the_models():
+    """The hot path's list of fact kinds (it imports no pydantic) is the models' enum."""
+    from aitrends import models, query
+
+    assert list(query.KINDS) == [k.value for k in models.FactKind]
+
+
+def test_the_cli_starts_without_the_models():
+    """Importing the CLI (every command's declaration) imports neither pydantic nor PyYAML:
+    commands that answer from the index (search, claims, quote) never load them."""
+    code = f"import sys, aitrends.cli; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['typer']"

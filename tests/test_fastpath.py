@@ -15,6 +15,7 @@ from aitrends import cache, config, fastpath
 from aitrends.cli import app
 from aitrends.cli._app import hoist_global_options
 from aitrends.forecasts import forecast_record
+from aitrends.query import daily_fields
 
 from .conftest import FIXTURE_DATA, ROOT
 
@@ -245,7 +246,7 @@ class TestDailyFields:
                     "SELECT horizon_end, resolved FROM facts WHERE id = ?", (fact.id,)
                 ).fetchone()
                 expected = forecast_record(knowledge, fact, as_of=day)
-                got = fastpath._daily(row, day)
+                got = daily_fields(row["horizon_end"], row["resolved"], day)
                 assert got == {k: expected[k] for k in ("status", "as_of", "days_to_due")}, fact.id
 
 

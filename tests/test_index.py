@@ -27,6 +27,7 @@ DERIVED = (
     "resolutions",
     "names",
     "lookups",
+    "vocabulary",  # the English tokens of the postings, for typos in searches
 )
 
 
@@ -59,6 +60,7 @@ def derived(*dirs: Path) -> dict[str, list[tuple]]:
         for table in DERIVED:
             rows = [tuple(r) for r in con.execute(f"SELECT * FROM {table}")]
             out[table] = sorted(rows, key=repr)
+        out["meta.search"] = [tuple(r) for r in con.execute("SELECT value FROM meta WHERE key = 'search'")]
         return out
     finally:
         con.close()
@@ -431,6 +433,8 @@ class TestIncrementalEqualsFull:
             (ALPHA, "topics: [open-source]", "topics: [open-source, agents]"),
             ("topics.yaml", "label_en: AI agents", "label_en: Agents"),
             (BETA, "statement: Roe predicts", "statement: Jane Roe predicts"),
+            (BETA, "predicts the data", "predicts the zorblat data"),  # a new word in the vocabulary
+            (BETA, "predicts the zorblat data", "predicts the data"),  # and gone from it
             ("sources.yaml", "published: 2024-03-05", "published: 2024-04"),
             (ALPHA, "links: [{rel: derived-from, fact: zhang-market-size-2023}]", "links: []"),
             ("organizations.yaml", "name_en: Example Corp", "name_en: Example Corporation"),

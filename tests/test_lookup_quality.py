@@ -109,6 +109,42 @@ SEARCHES = [
     ("胡说八道", None, "lee-speech-hallucination-is-source-of-ability"),
 ]
 
+# (query, --lang, what the ranking must show): "top" — this fact first; "first" — these facts,
+# in any order, before any other; "topic" — the first k facts all have this topic; "before" —
+# every fact of the first topic (and not the second) above every fact of the second (and not
+# the first)
+RANKINGS = [
+    ("gpt4", None, ("top", "altman-gpt4-training-cost-over-100m")),  # not behind GPT-3 facts
+    ("GPT-4", None, ("top", "altman-gpt4-training-cost-over-100m")),
+    ("inference cost", None, ("before", "inference-cost", "training-cost")),
+    ("inference cost", "en", ("topic", "inference-cost", 10)),
+    ("training cost", "en", ("before", "training-cost", "inference-cost")),
+    ("推理成本", None, ("topic", "inference-cost", 8)),
+    ("推理成本", "zh", ("before", "inference-cost", "training-cost")),
+    (
+        "推理成本 下降",
+        None,
+        ("first", {"lee-wired-10x-decline-unprecedented", "lee-wired-inference-cost-falls-10x-per-year"}),
+    ),
+    ("训练成本", None, ("top", "kpmg-gpt-3-training-cost-over-12m-usd")),
+    ("訓練成本", None, ("top", "kpmg-gpt-3-training-cost-over-12m-usd")),  # Traditional query
+    ("开源模型", None, ("top", "lee-speech-open-source-models-have-limits")),
+    ("開源模型", None, ("top", "lee-speech-open-source-models-have-limits")),
+    ("規模定律", None, ("topic", "scaling-law", 5)),
+    ("scaling law", "en", ("topic", "scaling-law", 5)),
+    ("智能體", None, ("topic", "agents", 4)),
+    ("单次搜索成本", None, ("top", "lee-wired-ai-search-cost-may-2023")),
+    ("單次搜索成本", None, ("top", "lee-wired-ai-search-cost-may-2023")),
+    ("H100", None, ("top", "lee-wired-xai-100k-h100-gpus")),
+    ("data exhausted 2026", "en", ("top", "kpmg-epoch-high-quality-language-data-exhausted-2026")),
+    (
+        "每18個月",
+        "zh",
+        ("first", {"nbd-headline-ai-cost-halves-every-18-months", "etzioni-ai-cost-halves-every-18-months"}),
+    ),
+    ("Altman", None, ("top", "altman-gpt4-training-cost-over-100m")),
+]
+
 
 @pytest.fixture(scope="module")
 def kb():
@@ -137,6 +173,34 @@ def test_search(kb, query, lang, expected):
     assert ok, top
 
 
+def _ranked_well(kb, ids, expected) -> bool:
+    how = expected[0]
+    if how == "top":
+        return ids[:1] == [expected[1]]
+    if how == "first":
+        return set(ids[: len(expected[1])]) == expected[1]
+    topics = [set(kb.get(i).topics) for i in ids]
+    if how == "topic":
+        _, topic, k = expected
+        return len(ids) >= k and all(topic in t for t in topics[:k])
+    _, a, b = expected
+    rank_a = [n for n, t in enumerate(topics) if a in t and b not in t]
+    rank_b = [n for n, t in enumerate(topics) if b in t and a not in t]
+    return bool(rank_a) and (not rank_b or max(rank_a) < min(rank_b))
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"), RANKINGS, ids=[f"{q}:{lang}:{e[0]}" for q, lang, e in RANKINGS]
+)
+def test_ranking(kb, query, lang, expected):
+    ids = [h.id for h in kb.search(query, lang=lang)]
+    named = [expected[1]] if expected[0] == "top" else expected[1] if expected[0] == "first" else []
+    assert all(i in kb.table("facts") for i in named), f"test case names an unknown fact: {named}"
+    ok = _ranked_well(kb, ids, expected)
+    RESULTS.append(ok)
+    assert ok, ids[:10]
+
+
 def test_ambiguous_is_an_error_listing_candidates(kb):
     with pytest.raises(aitrends.AmbiguousError) as info:
         kb.resolve("entities", "Li")
@@ -147,3 +211,4 @@ def test_ambiguous_is_an_error_listing_candidates(kb):
 
 def test_enough_cases():
     assert len(LOOKUPS) + len(SEARCHES) >= 40
+    assert len(RANKINGS) >= 10

@@ -94,10 +94,12 @@ AsOfOpt = Annotated[
 
 def _day(as_of: str | None) -> dt.date:
     """The day of ``--as-of`` (the end of a month or year given as 2024-05 or 2024), else
-    :func:`aitrends.clock.today`."""
-    from ..forecasts import _as_date
+    :func:`aitrends.clock.today`; a usage error when it is not a date."""
+    from ..clock import day_of
 
-    return _as_date(_date(as_of, "--as-of"))
+    day = day_of(_date(as_of, "--as-of"))
+    assert day is not None  # _date refused anything else
+    return day
 
 
 def _completer(kind: str) -> Callable[..., list[str]]:
@@ -346,14 +348,14 @@ def main_callback(
 
     Example: aitrends claims --topic inference-cost
     """
-    from ..loader import Limits, parse_size
-
     for d in data_dir or []:
         if not d.strip():
             raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
     State.data_dirs = [Path(d) for d in data_dir or []]
     State.bundled = False if no_bundled else None
     if max_file_size is not None:
+        from ..loader import parse_size  # only when given: the loader imports pydantic and PyYAML
+
         try:
             max_file_size = str(parse_size(max_file_size))
         except ValueError as e:
@@ -369,6 +371,8 @@ def main_callback(
     saved: dict[str, str | None] = {}
     for name, value in given.items():
         if value is not None:
+            from ..loader import Limits
+
             key = Limits.env_name(name)
             saved[key] = os.environ.get(key)
             os.environ[key] = str(value)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ..models import SourceKind
 from ._app import ForceOpt, State, _err, _kb, _stdout, app, cli_errors
 
 ArticleArg = Annotated[
@@ -29,8 +28,12 @@ def add_source(
         str | None, typer.Option("--title-en", help="English title (default: left for you to write).")
     ] = None,
     kind: Annotated[
-        SourceKind | None,
-        typer.Option("--kind", help="Kind of article (default: other).", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Kind of article: interview, column, report-summary, speech-write-up, news or other "
+            "(default: other).",
+        ),
     ] = None,
     outlet: Annotated[
         str | None, typer.Option("--outlet", help="Organization that published it, by id or any name.")

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .. import models as m
 from ..errors import UsageError
 from ..render import NO_TIME_STATED, Format
 from ..views import FACT_COLUMNS, QUOTE_COLUMNS
@@ -151,7 +150,9 @@ def show(
     kb = _kb()
     fact = kb.get(fact_id)
     rec = fact_record(kb, fact, as_of=day)
-    if isinstance(fact, m.Forecast):
+    from ..models import Forecast
+
+    if isinstance(fact, Forecast):
         from ..hedges import estimate, table_for
 
         rec["probability_used"] = estimate(table_for(kb), fact).record()

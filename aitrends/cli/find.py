@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +15,7 @@ from ._app import (
     LimitOpt,
     MetricOpt,
     PersonOpt,
+    State,
     TopicOpt,
     _completer,
     _day,
@@ -28,6 +29,9 @@ from ._app import (
     app,
     cli_errors,
 )
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
@@ -49,6 +53,7 @@ def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
 @app.command()
 @cli_errors
 def search(
+    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="Words to find, in Chinese or English (either script).")],
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="claim, forecast, quote or figure.")
@@ -66,36 +71,39 @@ def search(
     """Full-text search over statements, excerpts, translations, names and notes, ranked.
 
     Every word must match; Chinese is matched without relying on spaces and Traditional
-    and Simplified are folded; English words are stemmed and typos tolerated. When nothing
-    matches every word, facts matching some words are shown instead (with a note).
+    and Simplified are folded; English words are stemmed and typos tolerated. Facts whose
+    topic or metric is what you typed, that have your words next to each other, or that say
+    them in short text rank first. When nothing matches every word, facts matching some
+    words are shown instead (with a note).
 
     Example: aitrends search 推理成本 --kind claim
     """
-    from ..records import fact_record
-
     query = " ".join(words)
     if not query.strip():
         raise UsageError("search: give at least one word")
-    day = _day(as_of)
-    kb = _kb()
-    allowed = (
-        {f.id for f in kb.facts(topic=topic, person=person, kind=kind)} if (topic or person or kind) else None
-    )
-    hits = [h for h in kb.search(query, lang=lang) if allowed is None or h.id in allowed]
-    partial = False
-    if not hits:
-        hits = [
-            h for h in kb.search(query, lang=lang, require_all=False) if allowed is None or h.id in allowed
-        ]
-        partial = bool(hits)
-    hits = hits[:limit] if limit else hits
-    records = []
-    for h in hits:
-        r = fact_record(kb, kb.get(h.id), as_of=day)
-        r["score"] = h.score
-        r["matched"] = h.matched
-        r["matched_fields"] = h.fields
-        records.append(r)
+    found = None
+    from ..clock import day_of
+
+    day = day_of(as_of)  # None: not a date, which the CLI reports below
+    if not ctx.find_root().params.get("no_cache") and day is not None:
+        # from the compiled index, without loading the knowledge base
+        from ..config import data_dirs
+        from ..textsearch import answer
+
+        dirs = data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
+        found = answer(
+            dirs,
+            query,
+            lang=lang,
+            kinds=kind or [],
+            topics=topic or [],
+            people=person or [],
+            limit=limit,
+            day=day,
+        )
+    if found is None:
+        found = _search_kb(query, kind, topic, person, lang, limit, _day(as_of))
+    records, partial = found
     if partial:
         _err(f"No fact matches every word of '{query}'; showing facts that match some of them.")
     if json_ or fmt is not Format.table:
@@ -128,6 +136,36 @@ def search(
         **_terminal(),
     )
     _show(table)
+
+
+def _search_kb(
+    query: str,
+    kind: list[str] | None,
+    topic: list[str] | None,
+    person: list[str] | None,
+    lang: str | None,
+    limit: int | None,
+    day: dt.date,
+) -> tuple[list[dict[str, Any]], bool]:
+    """``search`` from the knowledge base (no index): the same ranking, from memory."""
+    from ..records import fact_record
+    from ..search import query_terms, with_fallback
+
+    kb = _kb()
+    allowed = (
+        {f.id for f in kb.facts(topic=topic, person=person, kind=kind)} if (topic or person or kind) else None
+    )
+    hits, partial = with_fallback(
+        kb.search(query, lang=lang, require_all=False), len(query_terms(query)), allowed
+    )
+    records = []
+    for h in hits[:limit] if limit else hits:
+        r = fact_record(kb, kb.get(h.id), as_of=day)
+        r["score"] = h.score
+        r["matched"] = h.matched
+        r["matched_fields"] = h.fields
+        records.append(r)
+    return records, partial
 
 
 RELATED_COLUMNS = [

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..cite import CiteFormat
 from ..errors import UsageError
-from ..export import ExportFormat
+from ..render import CiteFormat, ExportFormat
 from ._app import AsOfOpt, ForceOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
 
 
