@@ -25,6 +25,8 @@ import pytest
 
 from .serving import HOST, SETTINGS, free_port, running
 
+pytestmark = pytest.mark.realtime  # servers, external tools: not for a faked clock (.ci/run)
+
 ROOT = Path(__file__).parent.parent
 AS_OF = "2025-06-01"
 FACT = "lee-wired-inference-cost-falls-10x-per-year"

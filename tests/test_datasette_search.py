@@ -18,6 +18,8 @@ from aitrends.sqlite_export import write_database
 
 from .serving import SETTINGS, free_port, get, running
 
+pytestmark = pytest.mark.realtime  # servers, external tools: not for a faked clock (.ci/run)
+
 QUERIES = [
     # two-character Chinese words, which a trigram index cannot find
     "光伏", "成本", "算力", "十倍", "预测", "預測", "开源", "開源",

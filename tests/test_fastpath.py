@@ -277,6 +277,7 @@ def run(args, **env):
 class TestProcess:
     """The real command: the hook at the start of main() answers, and the answer is the same."""
 
+    @pytest.mark.realtime
     def test_same_output_and_the_index_is_made(self, shared_cache, tmp_path):
         args = [*FIX, "claims", "--topic", "cost", "--json"]
         fresh = tmp_path / "cache"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.realtime  # servers, external tools: not for a faked clock (.ci/run)
+
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ["aitrends", "tests", "benchmarks"]
 

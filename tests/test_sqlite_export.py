@@ -230,6 +230,7 @@ class TestPlugin:
         assert len(search.json()) == 1  # Datasette's own escape_fts: the phrase as typed
 
 
+@pytest.mark.realtime
 class TestServe:
     """aitrends serve: a fresh export is reused, a stale one rebuilt; Datasette is optional."""
 

@@ -42,6 +42,7 @@ def test_a_full_disk_is_one_line(args):
 
 
 @pytest.mark.parametrize("args", [["claims", "-n", "1"], ["topics"]], ids=" ".join)
+@pytest.mark.realtime
 def test_a_closed_standard_output_is_one_line(args):
     done = run(*args, stdout=None, preexec_fn=lambda: os.close(1))
     assert (done.returncode, done.stderr) == (1, "Error: standard output is closed\n")

@@ -100,6 +100,7 @@ class TestParentCycles:
 
 
 @posix
+@pytest.mark.realtime
 class TestIndexLock:
     """A process holding the index lock (stopped with Ctrl-Z) delays others only so long."""
 
@@ -416,6 +417,7 @@ class TestCsvFormulas:
 
 
 @posix
+@pytest.mark.realtime
 def test_sigterm_during_a_parallel_index_build(tmp_path):
     """SIGTERM while a parallel build writes its temporary database: the process ends as
     SIGTERM ends it, quietly, and leaves no temporary file in the cache."""
