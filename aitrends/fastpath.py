@@ -21,7 +21,7 @@ import sqlite3
 import sys
 
 from . import _spec, cache, config
-from .query import interval
+from .query import FACT_KINDS, interval, pick
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,11 +31,10 @@ if TYPE_CHECKING:
 _tried = False
 
 FORMATS = ("table", "json", "jsonl")
-KINDS = ("claim", "forecast", "quote", "figure")
 
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
-    "quote": {"person", "topic", "limit", "fmt", "json_", "as_of"},
+    "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
 }
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
@@ -197,8 +196,10 @@ def parse(args: Sequence[str]) -> Query | None:
             return None
         query.limit = int(query.limit)
     fmt = query.fmt.lower() if query.fmt.isascii() else ""
-    if fmt not in FORMATS or any(k not in KINDS for k in query.kind):
+    kinds = [pick(k, FACT_KINDS) for k in query.kind]  # "Quote", "figures" as the CLI reads them
+    if fmt not in FORMATS or None in kinds:
         return None
+    query.kind = [k for k in kinds if k is not None]
     query.fmt = "json" if query.json_ else fmt
     if query.as_of is not None and interval(query.as_of) is None:
         return None  # the normal path reports the bad date
@@ -282,6 +283,8 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
     hi = interval(q.until) if q.until is not None else None
     if (q.since is not None and lo is None) or (q.until is not None and hi is None):
         return None
+    if lo is not None and hi is not None and lo[0] > hi[1]:
+        return None  # the normal path reports the empty range
     sel = Selection(
         kinds=q.kind,
         topics=topics,

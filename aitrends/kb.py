@@ -12,7 +12,7 @@ from . import models as m
 from .dates import PartialDate
 from .errors import AmbiguousError, DataError, NotFoundError, Problem, UsageError
 from .loader import Loaded, Origin, RawData, load_dirs, resolve_data_dirs
-from .search import Hit, Match, NameIndex, TextIndex, fact_fields, suggest
+from .search import Hit, Match, NameIndex, TextIndex, fact_fields
 
 T = TypeVar("T")
 Entity = m.Person | m.Organization
@@ -67,6 +67,9 @@ class KnowledgeBase:
         self.invalid_ids: set[str] = set()
         """Ids of records that failed validation; references to them are not reported again."""
         self._text_index: TextIndex | None = None
+        self.corrections: list[tuple[str, str]] = []
+        """(text, id) of each name taken as a typo of another by :meth:`resolve`, in order, for
+        a notice ("taking 'Amodie' as Dario Amodei"); the command line shows them in tables."""
         self._selectable: sqlite3.Connection | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
 
@@ -186,9 +189,12 @@ class KnowledgeBase:
 
     def get(self, fact_id: str) -> m.FactBase:
         """The fact with this id; NotFoundError (with suggestions) when there is none."""
-        fact = self._by_kind["facts"].get(fact_id)
+        facts = self._by_kind["facts"]
+        fact = facts.get(fact_id)
         if fact is None:
-            raise NotFoundError(f"Unknown fact '{fact_id}'" + _did_you_mean(fact_id, self._by_kind["facts"]))
+            fact = facts.get(fact_id.strip().casefold())  # ids are lowercase: LEE-WIRED-... finds it
+        if fact is None:
+            raise NotFoundError(f"unknown fact '{_clean(fact_id)}'" + _did_you_mean(fact_id, facts))
         assert isinstance(fact, m.FactBase)
         return fact
 
@@ -235,8 +241,7 @@ class KnowledgeBase:
             tables = ("people", "organizations") if kind == "entities" else (kind,)
             for table in tables:
                 for rec in self._by_kind[table].values():
-                    words = rec.name_en.split() if isinstance(rec, m.Person | m.Organization) else []
-                    index.add(rec.id, _names(rec, self), words)
+                    index.add(rec.id, _names(rec, self), _words(rec, self))
             self._name_index[kind] = index
         return self._name_index[kind]
 
@@ -257,6 +262,8 @@ class KnowledgeBase:
             raise UsageError(f"empty {what} name")
         match = self.lookup(kind, text)
         if len(match.ids) == 1:
+            if match.how == "fuzzy" and (text, match.ids[0]) not in self.corrections:
+                self.corrections.append((text, match.ids[0]))
             return match.ids[0]
         if match.ids:
             listed = ", ".join(f"'{i}' ({self.name_of(i)})" for i in match.ids)
@@ -300,9 +307,11 @@ class KnowledgeBase:
         from .query import Selection, select
 
         topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
-        kinds = {m.FactKind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
+        kinds = {fact_kind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
         lo = PartialDate.parse(since) if since is not None else None
         hi = PartialDate.parse(until) if until is not None else None
+        if lo is not None and hi is not None and lo.start > hi.end:
+            raise UsageError(f"--since {lo} is after --until {hi}: no date can be both")
         query = " ".join([text] if isinstance(text, str) else text or [])
         sel = Selection(
             kinds=kinds,
@@ -353,9 +362,17 @@ class KnowledgeBase:
             raise UsageError(f"--lang: '{lang}' is not zh or en")
         return self.text_index().search(query, fields=fields, require_all=require_all)
 
-    def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
-        """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
-        return self.facts(person=person, topic=topic)
+    def quotes(
+        self,
+        person: str,
+        *,
+        topic: str | Sequence[str] | None = None,
+        kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None,
+        limit: int | None = None,
+    ) -> list[m.FactBase]:
+        """Everything ``person`` said: every fact they are the speaker of, of any kind unless
+        ``kind`` narrows it (``kb.quotes("Amodei", kind="quote")``)."""
+        return self.facts(person=person, topic=topic, kind=kind, limit=limit)
 
     def forecasts(self, **filters: Any) -> list[m.Forecast]:
         """The forecast ledger; see :func:`aitrends.forecasts.ledger` for the filters
@@ -429,14 +446,39 @@ def _names(rec: Any, kb: KnowledgeBase) -> list[str]:
     return names
 
 
+def _words(rec: Any, kb: KnowledgeBase) -> list[str]:
+    """The weak keys of a record: each word of a person's or organization's English name, and
+    every name of a source's outlet (so that "WIRED" finds the one source from Wired, and an
+    outlet with several sources is reported as ambiguous)."""
+    if isinstance(rec, m.Person | m.Organization):
+        return rec.name_en.split()
+    if isinstance(rec, m.Source):
+        outlet = kb.entity(rec.outlet)
+        return _names(outlet, kb) if outlet is not None else [rec.outlet]
+    return []
+
+
 def _zh_names(kb: KnowledgeBase, entity_id: str) -> list[str]:
     rec = kb.entity(entity_id)
     return [n for n in (getattr(rec, "name_zh_hans", None), getattr(rec, "name_zh_hant", None)) if n]
 
 
+def fact_kind(value: str | m.FactKind) -> m.FactKind:
+    """A kind of fact as typed (``Quote``, ``figures``); UsageError naming the choices otherwise."""
+    from .query import FACT_KINDS, pick
+
+    found = pick(str(value), FACT_KINDS)
+    if found is None:
+        raise UsageError(f"--kind: '{_clean(str(value))}' is not one of {', '.join(FACT_KINDS)}")
+    return m.FactKind(found)
+
+
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    found = suggest(word, choices)
-    return f". Did you mean '{found[0]}'?" if found else ""
+    """" (did you mean 'a' or 'b'?)" for ids that begin with, contain or resemble ``word``."""
+    from .search import closest
+
+    found = [k for k, _ in closest(word.strip().casefold(), choices, limit=3)]
+    return " (did you mean " + " or ".join(f"'{k}'" for k in found) + "?)" if found else ""
 
 
 def _clean(text: str) -> str:

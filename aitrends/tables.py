@@ -85,6 +85,16 @@ def safe_text(value: object) -> str:
     return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
 
 
+_PLURALS = {"person": "people", "summary": "summaries", "is": "are", "entry": "entries"}
+
+
+def counted(n: int, word: str) -> str:
+    """``n`` and ``word`` in agreement: "1 claim", "2 claims", "1 person", "0 people"."""
+    if n == 1:
+        return f"{n:,} {word}"
+    return f"{n:,} {_PLURALS.get(word, word + 's')}"
+
+
 def char_width(ch: str) -> int:
     """Columns a character takes on a terminal: 2 for East Asian Wide and Fullwidth, 0 for
     combining marks and the highlight marks, else 1."""

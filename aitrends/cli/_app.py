@@ -43,18 +43,29 @@ class State:
 
     data_dirs: list[Path] = []
     bundled: bool | None = None
+    kb: KnowledgeBase | None = None
+    """The knowledge base of this command, once loaded (its typo corrections are shown)."""
 
 
 # ---------------------------------------------------------------- shared options
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
+def _limit(value: int | None) -> int | None:
+    """A negative ``--limit`` is the usual one-line usage error, not click's usage block."""
+    if value is not None and value < 0:
+        _err(f"Error: --limit: {value} is not 0 or more")
+        raise typer.Exit(ExitCode.USAGE)
+    return value
+
+
 LimitOpt = Annotated[
     int | None,
     typer.Option(
         "--limit",
         "-n",
-        min=0,
+        metavar="N",
+        callback=_limit,
         help="Show at most N results; 0 for all.",
     ),
 ]
@@ -124,6 +135,14 @@ MetricOpt = Annotated[
         autocompletion=_completer("metrics"),
     ),
 ]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        help="claim, forecast, quote or figure (any case, singular or plural); repeat for OR.",
+    ),
+]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -139,9 +158,22 @@ def _stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _notices() -> None:
+    """One line on stderr for each name taken as a typo of another ("taking 'Amodie' as Dario
+    Amodei"), shown with tables only: JSON and other formats stay clean for programs."""
+    kb = State.kb
+    if kb is None:
+        return
+    for text, rid in kb.corrections:
+        _err(f"taking '{text}' as {kb.name_of(rid)}")
+    kb.corrections.clear()
+
+
 def _show(text: str) -> None:
     """Write a table to standard output, through a pager if it is taller than the terminal."""
     from ..tables import show
+
+    _notices()
 
     show(text if text.endswith("\n") else text + "\n", sys.stdout)
 
@@ -186,7 +218,8 @@ def cli_errors(func: F) -> F:
 def _kb() -> KnowledgeBase:
     from ..kb import load
 
-    return load(*State.data_dirs, bundled=State.bundled)
+    State.kb = load(*State.data_dirs, bundled=State.bundled)
+    return State.kb
 
 
 def _output(
@@ -204,6 +237,7 @@ def _output(
     if json_:
         fmt = Format.json
     if not records and fmt is Format.table:
+        _notices()
         _err(empty)
         return
     terminal = _terminal() if fmt is Format.table else {}
@@ -309,6 +343,7 @@ def main_callback(
         if not d.strip():
             raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
     State.data_dirs = [Path(d) for d in data_dir or []]
+    State.kb = None
     State.bundled = False if no_bundled else None
     if max_file_size is not None:
         try:

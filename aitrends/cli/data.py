@@ -30,13 +30,16 @@ def validate() -> None:
     """
     from collections import Counter
 
+    from ..tables import counted
+
     kb = _kb()
     kinds = Counter(f.kind.value for f in kb.all_facts)
-    by_kind = ", ".join(f"{kinds.get(k, 0)} {k}s" for k in ("claim", "forecast", "quote", "figure"))
+    by_kind = ", ".join(counted(kinds.get(k, 0), k) for k in ("claim", "forecast", "quote", "figure"))
     _err(
-        f"OK: {len(kb.files)} files, {len(kb.sources)} sources, {len(kb.people)} people, "
-        f"{len(kb.organizations)} organizations, {len(kb.topics)} topics, {len(kb.metrics)} metrics, "
-        f"{len(kb.all_facts)} facts ({by_kind}), {len(kb.resolutions)} resolutions"
+        f"OK: {counted(len(kb.files), 'file')}, {counted(len(kb.sources), 'source')}, "
+        f"{counted(len(kb.people), 'person')}, {counted(len(kb.organizations), 'organization')}, "
+        f"{counted(len(kb.topics), 'topic')}, {counted(len(kb.metrics), 'metric')}, "
+        f"{counted(len(kb.all_facts), 'fact')} ({by_kind}), {counted(len(kb.resolutions), 'resolution')}"
     )
 
 
