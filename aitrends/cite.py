@@ -125,15 +125,15 @@ def fact_item(kb: KnowledgeBase, fact: m.FactBase) -> dict[str, Any]:
 
 def find(kb: KnowledgeBase, ref: str) -> m.Source | m.FactBase:
     """The source or fact with this id (a source may also be named by its title)."""
-    from .search import suggest
+    from .kb import _did_you_mean
 
-    if ref in kb.table("sources"):
-        return kb.table("sources")[ref]  # type: ignore[no-any-return]
-    if ref in kb.table("facts"):
-        return kb.get(ref)
-    found = suggest(ref, [*kb.table("sources"), *kb.table("facts")], limit=1)
-    hint = f". Did you mean '{found[0]}'?" if found else ""
-    raise NotFoundError(f"Unknown source or fact '{ref}'{hint}")
+    for key in (ref, ref.strip().casefold()):
+        if key in kb.table("sources"):
+            return kb.table("sources")[key]  # type: ignore[no-any-return]
+        if key in kb.table("facts"):
+            return kb.get(key)
+    hint = _did_you_mean(ref, [*kb.table("sources"), *kb.table("facts")])
+    raise NotFoundError(f"unknown source or fact '{ref}'{hint}")
 
 
 def csl_items(kb: KnowledgeBase, refs: list[str]) -> list[dict[str, Any]]:

@@ -73,6 +73,49 @@ class KnowledgeBase:
         self._selectable: sqlite3.Connection | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
 
+    # ------------------------------------------------------------------ display
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of facts by kind and of the reference records, and the layers (data
+        directories, lowest first, the bundled data called ``bundled``): what a notebook shows."""
+        from .config import bundled_data_dir
+
+        kinds = Counter(f.kind.value for f in self._by_kind["facts"].values())
+        bundled = os.path.realpath(bundled_data_dir())
+        return {
+            "facts": len(self._by_kind["facts"]),
+            "by_kind": {k.value: kinds.get(k.value, 0) for k in m.FactKind},
+            **{kind: len(self._by_kind[kind]) for kind in _KINDS if kind != "facts"},
+            "resolutions": len(self.resolutions),
+            "layers": [
+                "bundled" if os.path.realpath(d) == bundled else os.fspath(d) for d in self.dirs
+            ],
+        }
+
+    def __repr__(self) -> str:
+        from .tables import counted
+
+        s = self.summary()
+        kinds = ", ".join(counted(n, k) for k, n in s["by_kind"].items())
+        others = ", ".join(
+            counted(s[kind], _SINGULAR[kind]) for kind in ("sources", "people", "organizations", "topics", "metrics")
+        )
+        return (
+            f"<KnowledgeBase: {counted(s['facts'], 'fact')} ({kinds}); {others}; "
+            f"{counted(s['resolutions'], 'resolution')}; layers: {', '.join(s['layers']) or 'none'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The summary as a small HTML table, for Jupyter."""
+        from html import escape
+
+        s = self.summary()
+        rows = [("facts", f"{s['facts']:,} (" + ", ".join(f"{n:,} {k}" for k, n in s["by_kind"].items()) + ")")]
+        rows += [(kind, f"{s[kind]:,}") for kind in ("sources", "people", "organizations", "topics", "metrics")]
+        rows += [("resolutions", f"{s['resolutions']:,}"), ("layers", ", ".join(s["layers"]) or "none")]
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption style='text-align:left'>aitrends knowledge base</caption>{body}</table>"
+
     # ------------------------------------------------------------------ building
 
     @classmethod
@@ -194,7 +237,7 @@ class KnowledgeBase:
         if fact is None:
             fact = facts.get(fact_id.strip().casefold())  # ids are lowercase: LEE-WIRED-... finds it
         if fact is None:
-            raise NotFoundError(f"unknown fact '{_clean(fact_id)}'" + _did_you_mean(fact_id, facts))
+            raise NotFoundError(f"unknown fact '{fact_id}'" + _did_you_mean(fact_id, facts))
         assert isinstance(fact, m.FactBase)
         return fact
 

@@ -91,7 +91,7 @@ def topic_figure(kb: KnowledgeBase, topic: str, *, width: float = 10.0) -> Any:
     figures = dated_figures(kb, topic_id)
     trends = kb.trends(topic=topic_id)
     if not figures and not trends:
-        raise NotFoundError(f"Nothing to plot for topic '{topic_id}': no dated figures and no rates")
+        raise NotFoundError(f"nothing to plot for topic '{topic_id}': no dated figures and no rates")
     by_unit: dict[str, list[m.FactBase]] = defaultdict(list)
     for f in figures:
         by_unit[_unit(f.quantity)].append(f)  # type: ignore[arg-type]

@@ -187,5 +187,5 @@ class TestCommand:
         assert (result.exit_code, result.stdout) == (1, "")
         assert (
             result.stderr
-            == "Error: Unknown source or fact 'alpha-intervew'. Did you mean 'alpha-interview'?\n"
+            == "Error: unknown source or fact 'alpha-intervew' (did you mean 'alpha-interview'?)\n"
         )

@@ -129,7 +129,7 @@ class TestFigure:
     def test_nothing_to_plot(self, kb):
         with pytest.raises(NotFoundError) as e:
             plot.topic_figure(kb, "agents")
-        assert str(e.value) == "Nothing to plot for topic 'agents': no dated figures and no rates"
+        assert str(e.value) == "nothing to plot for topic 'agents': no dated figures and no rates"
 
     def test_figures_only(self, kb):
         only = plot.topic_figure(kb, "market-size")

@@ -180,7 +180,7 @@ COMPARE_COLUMNS = [
 def _rate_text(x: dict[str, Any]) -> str:
     plus = "+" if x["bound"] == "at-least" else ""
     sign = "↓" if x["direction"] == "decline" else "↑"
-    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]})"
+    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated']})"
 
 
 def _agreement(r: dict[str, Any]) -> str:

@@ -138,7 +138,7 @@ class TestValues:
             (
                 ["show", X],
                 1,
-                f"Error: Unknown fact '{X[:1979]}… ({len(X) + 22 - 2000:,} more characters)",
+                f"Error: unknown fact '{X[:1979]}… ({len(X) + 22 - 2000:,} more characters)",
             ),
             # control characters and bidi overrides never reach the terminal
             (
@@ -146,7 +146,7 @@ class TestValues:
                 2,
                 "Error: unknown person or organization '?]0;pwned??'",
             ),
-            (["show", "\x1b[2J\u202eabc"], 1, "Error: Unknown fact '\\x1b[2J\\u202eabc'"),
+            (["show", "\x1b[2J\u202eabc"], 1, "Error: unknown fact '\\x1b[2J\\u202eabc'"),
             (
                 ["claims", "--since", "\x1b[2J"],
                 2,

@@ -1,0 +1,223 @@
+"""What a new user tripped over (issue 16): lookups, options, messages, the notebook summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import aitrends
+from aitrends.cli import app
+
+from .conftest import FIXTURE_DATA, fixture_args
+
+
+def run(runner, *args, code=0):
+    result = runner.invoke(app, fixture_args(*args))
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    return result
+
+
+def ids(result) -> list[str]:
+    return [r["id"] for r in json.loads(result.stdout)]
+
+
+def layer_with_two_sources_from(tmp_path: Path, outlet: str) -> Path:
+    """A data layer adding a second source from ``outlet`` to the fixture data."""
+    layer = tmp_path / "more"
+    layer.mkdir()
+    (layer / "sources.yaml").write_text(
+        "sources:\n"
+        "  - id: gamma-report\n"
+        "    title: Gamma report\n"
+        "    title_en: Gamma report\n"
+        "    title_en_original: true\n"
+        "    kind: news\n"
+        "    language: [en]\n"
+        f"    outlet: {outlet}\n"
+        f"    sha256: '{'0' * 64}'\n",
+        encoding="utf-8",
+    )
+    return layer
+
+
+class TestOutlets:
+    """A source named by its outlet: unique ones resolve, shared ones are an ambiguity."""
+
+    @pytest.mark.parametrize("name", ["Example Weekly", "example-weekly", "EXAMPLE WEEKLY"])
+    def test_unique_outlet_resolves(self, kb, name):
+        assert kb.resolve("sources", name) == "beta-column"
+
+    def test_chinese_outlet_name(self, kb):
+        assert kb.resolve("sources", "示例日报") == "alpha-interview"
+
+    def test_cli_source_and_filter(self, runner):
+        assert json.loads(run(runner, "source", "Example Weekly", "--json").stdout)["id"] == "beta-column"
+        assert set(ids(run(runner, "claims", "--source", "example weekly", "--json"))) == {
+            "roe-compute-doubles-6-months",
+            "roe-data-runs-out-2026",
+            "roe-model-175b-parameters",
+        }
+
+    def test_shared_outlet_is_ambiguous(self, tmp_path):
+        kb = aitrends.load(FIXTURE_DATA, layer_with_two_sources_from(tmp_path, "example-weekly"), bundled=False)
+        with pytest.raises(aitrends.AmbiguousError) as info:
+            kb.resolve("sources", "Example Weekly")
+        assert "'beta-column'" in str(info.value) and "'gamma-report'" in str(info.value)
+        assert kb.resolve("sources", "beta-column") == "beta-column"  # an id still wins
+
+    @pytest.mark.parametrize("name", ["WIRED", "nbd", "CSDN", "wired"])
+    def test_bundled_outlets(self, real_kb, name):
+        assert real_kb.resolve("sources", name) == next(s.id for s in real_kb.sources if s.outlet == name.lower())
+
+
+class TestQuoteKind:
+    """quote --kind and kb.quotes(kind=...)."""
+
+    def test_api(self, kb):
+        assert [f.id for f in kb.quotes("Zhang San", kind="quote")] == ["zhang-open-source-matters"]
+        assert {f.kind.value for f in kb.quotes("Zhang San", kind=["Forecasts", "claim"])} == {"forecast", "claim"}
+
+    def test_cli(self, runner):
+        assert ids(run(runner, "quote", "-p", "Zhang San", "--kind", "Quote", "--json")) == [
+            "zhang-open-source-matters"
+        ]
+
+    def test_bad_kind(self, runner):
+        result = run(runner, "quote", "-p", "Zhang San", "--kind", "memo", code=2)
+        assert result.stderr == "Error: --kind: 'memo' is not one of claim, forecast, quote, figure\n"
+
+
+class TestForgiving:
+    """Case and number forgiven in --kind, --status and fact ids."""
+
+    @pytest.mark.parametrize("kind", ["Quote", "quotes", " QUOTE "])
+    def test_kind(self, runner, kind):
+        assert ids(run(runner, "claims", "--kind", kind, "--json")) == ["zhang-open-source-matters"]
+
+    def test_kind_plural_figures(self, runner):
+        assert len(ids(run(runner, "claims", "--kind", "figures", "--json"))) == 2
+
+    @pytest.mark.parametrize("status", ["Due", "DUE", "due"])
+    def test_status(self, runner, status):
+        got = ids(run(runner, "forecasts", "--status", status, "--as-of", "2031-01-01", "--json"))
+        assert got == ids(run(runner, "forecasts", "--status", "due", "--as-of", "2031-01-01", "--json"))
+        assert got
+
+    def test_show_upper_case_id(self, runner):
+        got = json.loads(run(runner, "show", "ZHANG-OPEN-SOURCE-MATTERS", "--json").stdout)
+        assert got["id"] == "zhang-open-source-matters"
+
+
+class TestTypoNotice:
+    """A corrected typo is one line on stderr with a table; JSON stays clean."""
+
+    def test_table(self, runner):
+        result = run(runner, "claims", "--person", "Zhang Sam")
+        assert result.stderr == "taking 'Zhang Sam' as Zhang San\n"
+
+    def test_json_is_clean(self, runner):
+        assert run(runner, "claims", "--person", "Zhang Sam", "--json").stderr == ""
+
+    def test_exact_name_has_no_notice(self, runner):
+        assert run(runner, "claims", "--person", "Zhang San").stderr == ""
+
+
+class TestSuggestions:
+    """Prefix and substring matches of ids first; no far-fetched guesses."""
+
+    def test_prefix_first(self, real_kb):
+        with pytest.raises(aitrends.UsageError) as info:
+            real_kb.resolve("topics", "inference")
+        assert str(info.value) == "unknown topic 'inference' (did you mean 'inference-cost'?)"
+
+    def test_nothing_close(self, real_kb):
+        with pytest.raises(aitrends.UsageError) as info:
+            real_kb.resolve("topics", "solar")
+        assert str(info.value) == "unknown topic 'solar'"
+
+    def test_fact_prefix(self, kb):
+        with pytest.raises(aitrends.NotFoundError) as info:
+            kb.get("zhang-market")
+        assert str(info.value) == (
+            "unknown fact 'zhang-market' (did you mean 'zhang-market-size-2023' or 'zhang-market-size-2030'?)"
+        )
+
+
+class TestUsageErrors:
+    """One line, exit 2, for a range that cannot hold anything and a negative limit."""
+
+    def test_since_after_until(self, runner):
+        result = run(runner, "claims", "--since", "2025", "--until", "2023", code=2)
+        assert result.stderr == "Error: --since 2025 is after --until 2023: no date can be both\n"
+
+    def test_since_after_until_api(self, kb):
+        with pytest.raises(aitrends.UsageError):
+            kb.facts(since="2025", until="2023")
+
+    @pytest.mark.parametrize("command", [["claims"], ["quote", "-p", "Jane Roe"], ["forecasts"]])
+    def test_negative_limit(self, runner, command):
+        result = run(runner, *command, "-n", "-1", code=2)
+        assert result.stderr == "Error: --limit: -1 is not 0 or more\n"
+
+
+class TestMessages:
+    """Messages agree in case and number."""
+
+    def test_validate_counts_agree(self, runner):
+        stderr = run(runner, "validate").stderr
+        assert "1 quote," in stderr and "1 quotes" not in stderr and "0 resolutions" in stderr
+
+    @pytest.mark.parametrize(
+        "args",
+        [["show", "nope"], ["claims", "--topic", "nope"], ["cite", "nope"], ["related", "nope"]],
+    )
+    def test_lower_case_after_error(self, runner, args):
+        result = runner.invoke(app, fixture_args(*args))
+        assert result.stderr.startswith("Error: unknown "), result.stderr
+
+
+class TestUndated:
+    """Forecasts with no deadline have their own status; open means a deadline ahead."""
+
+    def test_statuses(self, runner):
+        result = runner.invoke(app, ["forecasts", "--as-of", "2024-06-01", "--json"])
+        rows = json.loads(result.stdout)
+        by = {r["id"]: r["status"] for r in rows}
+        for r in rows:
+            if r["horizon_end"] is None:
+                assert by[r["id"]] == "undated"
+            else:
+                assert by[r["id"]] in ("open", "due")
+        assert "undated" in by.values()
+
+    def test_open_has_a_deadline(self, runner):
+        rows = json.loads(run(runner, "forecasts", "--status", "open", "--as-of", "2024-06-01", "--json").stdout)
+        assert rows and all(r["horizon_end"] for r in rows)
+
+
+class TestRelatedWording:
+    """Related facts give reasons in plain English."""
+
+    def test_no_broken_phrases(self, real_kb):
+        from aitrends.relate import related
+
+        reasons = {reason for f in real_kb.all_facts[:200] for r in related(real_kb, f.id) for reason in r.reasons}
+        assert not any(r.startswith("this fact same") or "is the same as it" in r for r in reasons)
+
+
+class TestSummary:
+    """kb shows a summary, as text and as HTML."""
+
+    def test_repr(self, kb):
+        text = repr(kb)
+        assert text.startswith("<KnowledgeBase: 8 facts (2 claims, 3 forecasts, 1 quote, 2 figures)")
+        assert "2 sources" in text and "4 people" in text and str(FIXTURE_DATA) in text
+
+    def test_html(self, kb):
+        html = kb._repr_html_()
+        assert html.startswith("<table>") and "<td>8 (2 claim, 3 forecast, 1 quote, 2 figure)</td>" in html
+
+    def test_bundled_layer(self, real_kb):
+        assert real_kb.summary()["layers"] == ["bundled"]
