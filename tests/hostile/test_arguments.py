@@ -57,14 +57,9 @@ class TestCommandLine:
                 "'table', 'json', 'jsonl', 'csv', 'yaml', 'markdown'.",
             ),
             (
-                ["claims", "--limit", "-1"],
-                "claims",
-                "Invalid value for '--limit' / '-n': -1 is not in the range x>=0.",
-            ),
-            (
                 ["claims", "--limit", "ten"],
                 "claims",
-                "Invalid value for '--limit' / '-n': 'ten' is not a valid int range.",
+                "Invalid value for '--limit' / '-n': 'ten' is not a valid int.",
             ),
             (
                 ["forecasts", "--due-within", "-1"],
@@ -93,6 +88,7 @@ class TestValues:
         ("args", "code", "message"),
         [
             (["claims", "--person", ""], 2, "Error: empty person or organization name"),
+            (["claims", "--limit", "-1"], 2, "Error: --limit: -1 is not 0 or more"),
             (["quote", "--person", "  "], 2, "Error: empty person or organization name"),
             (["claims", "--topic", ""], 2, "Error: empty topic name"),
             (["claims", "--source", ""], 2, "Error: empty source name"),
@@ -131,7 +127,7 @@ class TestValues:
             (
                 ["forecasts", "--status", "maybe"],
                 2,
-                "Error: --status: 'maybe' is not one of open, due, resolved",
+                "Error: --status: 'maybe' is not one of open, due, undated, resolved",
             ),
             # huge values are cut short in the message
             (["claims", "--person", X], 2, f"Error: unknown person or organization '{'x' * 77}...'"),
