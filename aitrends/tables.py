@@ -82,7 +82,23 @@ def safe_text(value: object) -> str:
     text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     if text.isprintable():  # the common case (unprintable also covers Zs, Co and Cn, kept below)
         return text
-    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+    return "".join(
+        _escape(c)
+        if unicodedata.category(c) in _UNSAFE_CATEGORIES and not _joins_emoji(text, i)
+        else c
+        for i, c in enumerate(text)
+    )
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a zero-width joiner between two pictographs (👨‍👩‍👧), which a
+    terminal draws as one emoji: kept, where any other invisible character is escaped."""
+    if text[i] != "\u200d" or i == 0 or i + 1 >= len(text):
+        return False
+    before = text[i - 1]
+    if before == "\ufe0f" or "\U0001f3fb" <= before <= "\U0001f3ff":
+        before = text[i - 2] if i >= 2 else ""
+    return all(c and (0x2600 <= ord(c) <= 0x27BF or ord(c) >= 0x1F000) for c in (before, text[i + 1]))
 
 
 _PLURALS = {"person": "people", "summary": "summaries", "is": "are", "entry": "entries"}
@@ -95,12 +111,25 @@ def counted(n: int, word: str) -> str:
     return f"{n:,} {_PLURALS.get(word, word + 's')}"
 
 
+_ZWJ, _VS16 = "\u200d", "\ufe0f"
+_SEQUENCES = re.compile("[\u200d\ufe0f\U0001f3fb-\U0001f3ff]")
+"""Characters whose width depends on their neighbours: the zero-width joiner, the emoji
+variation selector (VS16) and the skin-tone modifiers."""
+
+
 def char_width(ch: str) -> int:
-    """Columns a character takes on a terminal: 2 for East Asian Wide and Fullwidth, 0 for
-    combining marks and the highlight marks, else 1."""
+    """Columns a character takes on a terminal by itself: 2 for East Asian Wide and Fullwidth,
+    0 for combining marks (categories Mn and Me, such as Thai vowel signs and VS16), format
+    characters, Hangul medial vowels and final consonants, and the highlight marks; else 1."""
     w = _widths.get(ch)
     if w is None:
-        if unicodedata.combining(ch):
+        cp = ord(ch)
+        if (
+            unicodedata.combining(ch)
+            or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+            or 0x1160 <= cp <= 0x11FF
+            or 0xD7B0 <= cp <= 0xD7FF
+        ):
             w = 0
         else:
             w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
@@ -108,16 +137,76 @@ def char_width(ch: str) -> int:
     return w
 
 
+def _emoji(ch: str) -> bool:
+    """A wide pictograph that a skin-tone modifier attaches to."""
+    return char_width(ch) == 2 and (0x2600 <= ord(ch) <= 0x27BF or ord(ch) >= 0x1F000)
+
+
+def _wide_with_vs16(ch: str) -> bool:
+    """A narrow character that VS16 draws as a two-column emoji (1️⃣, ❤️, ©️, ‼️)."""
+    if ch in "0123456789#*\u203c\u2049":
+        return True
+    return not ch.isascii() and char_width(ch) == 1 and unicodedata.category(ch) in ("So", "Sm")
+
+
+def _sequence_width(text: str) -> int:
+    """:func:`text_width` of text with emoji sequences: a ZWJ joins the next character into
+    the one before it, VS16 widens a narrow emoji base, a skin tone adds nothing to an emoji."""
+    total, i, n = 0, 0, len(text)
+    last: str | None = None  # the last character that took columns
+    while i < n:
+        ch = text[i]
+        if ch == _ZWJ:
+            i += 2  # the joined character is drawn within the cluster before it
+            continue
+        if ch == _VS16:
+            if last is not None and _wide_with_vs16(last):
+                total += 1
+            last = None
+        elif "\U0001f3fb" <= ch <= "\U0001f3ff" and last is not None and _emoji(last):
+            pass
+        else:
+            w = char_width(ch)
+            total += w
+            if w:
+                last = ch
+        i += 1
+    return total
+
+
 def text_width(text: str) -> int:
-    """Columns a line of text takes on a terminal."""
+    """Columns a line of text takes on a terminal: East Asian wide characters take two,
+    combining marks none, and an emoji sequence (skin tone, ZWJ, VS16) its drawn width."""
     if text.isascii() and MARK_ON not in text:
         return len(text)
+    if _SEQUENCES.search(text):
+        return _sequence_width(text)
     get = _widths.get
     total = 0
     for ch in text:
         w = get(ch)
         total += char_width(ch) if w is None else w
     return total
+
+
+def _clusters(word: str, *, by_char: bool = False) -> list[str]:
+    """What East Asian text is broken between (:data:`_UNITS`; each character with
+    ``by_char``), with combining marks, joined characters, VS16 and skin tones kept on the
+    character they belong to."""
+    out: list[str] = []
+    joined = False
+    for unit in word if by_char else _UNITS.findall(word):
+        first = unit[0]
+        if out and (
+            joined
+            or (char_width(first) == 0 and first not in (MARK_ON, MARK_OFF))
+            or ("\U0001f3fb" <= first <= "\U0001f3ff" and _emoji(out[-1][-1]))
+        ):
+            out[-1] += unit
+        else:
+            out.append(unit)
+        joined = unit[-1] == _ZWJ
+    return out
 
 
 def wrap(text: str, width: int) -> list[tuple[str, int]]:
@@ -159,19 +248,20 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                 cur, used = cur + " ", used + 1
             # East Asian text breaks between characters, but not inside a run of ASCII
             # ("10%", "GPT-4") unless the run is longer than the line
-            for unit in _UNITS.findall(word):
+            for unit in _clusters(word):
                 uw = len(unit) if unit.isascii() else text_width(unit)
                 if used + uw > width and used:
                     carry = ""
+                    last = _clusters(cur)[-1] if unit[0] in _NO_LINE_START and cur else ""
                     if (
-                        unit[0] in _NO_LINE_START
-                        and len(cur) > 1
-                        and " " not in cur[-2:]
-                        and not cur[-1].isascii()  # not the end of a run such as "10%"
-                        and char_width(cur[-1]) + uw <= width
+                        last
+                        and len(cur) > len(last)
+                        and " " not in cur[-len(last) - 1 :]
+                        and not last.isascii()  # not the end of a run such as "10%"
+                        and text_width(last) + uw <= width
                     ):
-                        carry, cur = cur[-1], cur[:-1]  # closing punctuation keeps a character
-                        used -= char_width(carry)
+                        carry, cur = last, cur[: -len(last)]  # closing punctuation keeps a character
+                        used -= text_width(carry)
                     kept = cur.rstrip(" ")
                     out.append((kept, used - (len(cur) - len(kept))))
                     cur, used = carry, text_width(carry)
@@ -179,12 +269,13 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                     cur += unit
                     used += uw
                     continue
-                for ch in unit:  # an ASCII run longer than a line
-                    if used + 1 > width and used:
+                for piece in _clusters(unit, by_char=True):  # an ASCII run longer than a line
+                    pw = text_width(piece)
+                    if used + pw > width and used:
                         out.append((cur, used))
                         cur, used = "", 0
-                    cur += ch
-                    used += 1
+                    cur += piece
+                    used += pw
         out.append((cur, used))
     return out
 
@@ -454,8 +545,9 @@ def show(text: str, stream: TextIO, environ: Mapping[str, str] | None = None) ->
     """Write a table to ``stream``, through a pager when ``stream`` is a terminal and the
     table is taller than it (as git does): ``$AITRENDS_PAGER``, else ``$PAGER``, else
     ``less`` (with ``LESS=FRX`` unless ``$LESS`` is set: quit if the text fits, keep colours,
-    leave the text on the screen). A pager of ``cat`` or an empty ``$AITRENDS_PAGER`` turns
-    paging off; a pager that cannot start means the text is written as it is."""
+    leave the text on the screen; a ``$LESS`` without ``R`` gets it, so that colours are not
+    shown as escape codes). A pager of ``cat`` or an empty ``$AITRENDS_PAGER`` turns paging
+    off, and so does ``TERM=dumb``; a pager that cannot start means the text is written as it is."""
     env = os.environ if environ is None else environ
     command = _pager(text, stream, env)
     if command is None or not _page(text, command, stream, env):
@@ -470,8 +562,8 @@ def _pager(text: str, stream: TextIO, env: Mapping[str, str]) -> list[str] | Non
         height = os.get_terminal_size(stream.fileno()).lines
     except (AttributeError, ValueError, OSError):
         return None
-    if text.count("\n") < height:
-        return None
+    if text.count("\n") < height or env.get("TERM") == "dumb":
+        return None  # short enough, or a terminal that cannot run a pager
     choice = env.get("AITRENDS_PAGER", env.get("PAGER", "less"))
     import shlex
 
@@ -488,7 +580,12 @@ def _page(text: str, command: list[str], stream: TextIO, env: Mapping[str, str])
     import subprocess
 
     stream.flush()
-    pager_env = {**env, "LESS": env.get("LESS", "FRX")}
+    less = env.get("LESS")
+    if less is None:
+        less = "FRX"
+    elif "R" not in less and "r" not in less:
+        less += "R"  # the user's options, and colours drawn rather than shown as escape codes
+    pager_env = {**env, "LESS": less}
     try:
         proc = subprocess.Popen(
             command,
