@@ -323,16 +323,20 @@ def _wrap_ascii(paragraph: str, width: int, out: list[tuple[str, int]]) -> None:
 
 
 def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str, int]:
-    """Lines of an ASCII word longer than ``width`` onto ``out``, broken after a hyphen where
-    there is one in the second half of the line; the rest of the word and its width."""
+    """Lines of an ASCII word longer than ``width`` onto ``out``, broken after the last hyphen
+    that fits (so ids break between their parts); the rest of the word and its width."""
     while len(word) > width:
         cut = word.rfind("-", 0, width) + 1
-        cut = cut if cut > width // 2 else width
+        cut = cut if cut > 0 else width
         out.append((word[:cut], cut))
         word = word[cut:]
     return word, len(word)
 
 
+SHORT_TOKEN = 10
+"""Widest token (a date, a number, a kind) kept whole however narrow the terminal."""
+PROSE_WORD = 6
+"""Longest word of prose that a narrow table still keeps whole (longer ones may break)."""
 MIN_WIDTH = 12
 """Narrowest a wrapping column is made while others are wider (unless its text is narrower)."""
 
@@ -343,13 +347,15 @@ def layout(
     no_wrap: Sequence[bool],
     available: int,
     minimum: Sequence[int] | None = None,
+    whole: Sequence[int] | None = None,
 ) -> list[int]:
     """Column widths that fit ``available`` columns: each column as wide as its widest cell
     if all fit; else columns that do not wrap keep their width (if they can), and the others
     share what is left in proportion to their ratios, none narrower than its ``minimum``
     (:data:`MIN_WIDTH` by default) and a column narrower than its share giving the rest to
     the others. Columns without a ratio are kept as wide as their widest cell while the
-    columns with one can still have their minimum."""
+    columns with one can still have their minimum. ``whole`` is the narrowest each column
+    can be without breaking a word (a wrapping column is never made narrower)."""
     if sum(natural) <= available:
         return list(natural)
     n = len(natural)
@@ -360,6 +366,8 @@ def layout(
         pool, rest = list(range(n)), available  # even the fixed columns must give way
     floor = max(1, rest // len(pool))
     low = [min(natural[i], minimum[i] if minimum else MIN_WIDTH, floor) for i in range(n)]
+    if whole is not None:
+        low = [max(low[i], min(whole[i], natural[i])) for i in range(n)]
     short = [i for i in pool if ratios[i] is None]
     shared = [i for i in pool if ratios[i] is not None]
     if short and shared and rest - sum(natural[i] for i in short) >= sum(low[i] for i in shared):
@@ -421,7 +429,25 @@ def draw(
             widest = max((text_width(p) for c in column for p in c.split("\n")), default=0)
         natural[i] = max(natural[i], widest, 1)
     minimum = [max(MIN_WIDTH, text_width(h)) if show_header else MIN_WIDTH for h in headers]
-    widths = layout(natural, ratios, no_wrap, max(width - 3 * n - 1, n), minimum)
+    available = max(width - 3 * n - 1, n)
+    widths = None
+    if sum(natural) > available:
+        # Ids, dates, numbers (a column without spaces) and header words stay whole while the
+        # table can fit: such columns keep their width, and prose columns give way.
+        whole = _whole_widths(headers if show_header else [""] * n, rows, natural, no_wrap)
+        if sum(whole) > available:
+            # too narrow for that: still keep short tokens (dates, numbers, kinds) and header
+            # words whole; long ids break after a hyphen
+            heads = [max((text_width(w) for w in h.split()), default=1) if show_header else 1 for h in headers]
+            whole = [
+                w if w <= SHORT_TOKEN and (no_wrap[i] or w == natural[i]) else heads[i]
+                for i, w in enumerate(whole)
+            ]
+        if sum(whole) <= available:
+            token = [(no_wrap[i] or whole[i] == natural[i]) and whole[i] >= natural[i] for i in range(n)]
+            widths = layout(natural, ratios, token, available, minimum, whole)
+    if widths is None:
+        widths = layout(natural, ratios, no_wrap, available, minimum)
     # a wide character needs two columns, even on a terminal too narrow for the table
     widths = [max(w, 2) if nw >= 2 else w for w, nw in zip(widths, natural, strict=True)]
 
@@ -497,6 +523,25 @@ def draw(
         out += body(rows, box["row"], None, show_lines)
         out.append(rule(box["bottom"]))
     return "".join(out)
+
+
+def _whole_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], natural: Sequence[int], no_wrap: Sequence[bool]
+) -> list[int]:
+    """The narrowest each column can be without breaking a word: a column whose cells have no
+    spaces (ids, dates, numbers) or that does not wrap, its widest cell; any other column its
+    longest header word, or its longest word up to :data:`PROSE_WORD` (longer words may break)."""
+    out = []
+    for i, header in enumerate(headers):
+        head = max((text_width(w) for w in header.split()), default=1)
+        cells = [row[i] for row in rows]
+        if no_wrap[i] or not any(" " in c.strip() for c in cells):
+            out.append(natural[i])
+            continue
+        # a word of Chinese breaks between characters; an English word may break if it must
+        longest = max((len(w) if w.isascii() else 2 for c in cells for w in c.split()), default=1)
+        out.append(max(head, min(longest, PROSE_WORD)))
+    return out
 
 
 def _marked(lines: list[tuple[str, int]], styled: bool) -> list[tuple[str, int]]:

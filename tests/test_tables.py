@@ -103,6 +103,28 @@ class TestUnicodeWidth:
         assert safe_text("a\u200db") == "a\\u200db"
 
 
+class TestWholeTokens:
+    """Ids, dates, numbers and headers stay whole; prose gives way."""
+
+    def test_ids_stay_whole_at_60_columns(self):
+        rows = [["kpmg-zgc-ai-trends-2024", "2024-02-19", "168", "a cost falls ten times a year " * 4]]
+        table = draw(["id", "date", "forecast", "text"], rows, ratios=[2, None, None, 5], width=60)
+        assert all(w <= 60 for w in map(text_width, table.splitlines()))
+        for token in ("kpmg-zgc-ai-trends-2024", "2024-02-19", "forecast"):
+            assert token in table, table
+
+    def test_sources_at_100_columns(self):
+        result = CliRunner().invoke(app, ["sources"], env={"COLUMNS": "100"})
+        for sid in ("kpmg-zgc-ai-trends-2024", "wired-lee-think-lighter", "nbd-etzioni-2023"):
+            assert sid in result.stdout, result.stdout
+        assert "fcst" in result.stdout
+
+    def test_dates_stay_whole_when_nothing_else_fits(self):
+        rows = [["kpmg-zgc-ai-trends-2024", "a title of words", "2024-02-19", "12"]]
+        table = draw(["id", "title", "date", "n"], rows, ratios=[1, 3, None, None], width=40)
+        assert "2024-02-19" in table
+
+
 class TestWrap:
     @settings(max_examples=300, deadline=None)
     @given(TEXT, st.integers(min_value=1, max_value=40))
