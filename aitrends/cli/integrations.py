@@ -99,9 +99,9 @@ def cite(
         CiteFormat, typer.Option("--format", "-f", help="Citation format.", case_sensitive=False)
     ] = CiteFormat.text,
 ) -> None:
-    """Cite a source, or the source of a fact: CSL-JSON (Zotero, pandoc), BibTeX or text.
+    """Cite a source, or the source of a fact: CSL-JSON (Zotero, pandoc), BibTeX, biblatex or text.
 
-    A fact is cited as its article with the fact's id in the note.
+    A fact is cited as its article with the fact's id in the note; one entry per source.
 
     Example: aitrends cite nbd-etzioni-2023 --format bibtex
     """
