@@ -221,3 +221,59 @@ class TestSummary:
 
     def test_bundled_layer(self, real_kb):
         assert real_kb.summary()["layers"] == ["bundled"]
+
+
+def my_layer(tmp_path: Path) -> tuple[Path, Path]:
+    """A data layer with one new source and fact, and a directory with only its article."""
+    import hashlib
+
+    articles = tmp_path / "mine"
+    articles.mkdir()
+    article = "Gamma Weekly\n\nJane Roe: inference gets cheaper every year.\n"
+    (articles / "gamma.txt").write_text(article, encoding="utf-8")
+    sha = hashlib.sha256(article.encode("utf-8")).hexdigest()
+    layer = tmp_path / "mydata"
+    (layer / "facts").mkdir(parents=True)
+    (layer / "sources.yaml").write_text(
+        "sources:\n  - id: gamma-column\n    title: Gamma column\n    title_en: Gamma column\n"
+        "    title_en_original: true\n    kind: column\n    language: [en]\n"
+        f"    outlet: example-weekly\n    sha256: '{sha}'\n",
+        encoding="utf-8",
+    )
+    (layer / "facts" / "gamma-column.yaml").write_text(
+        "source: gamma-column\nfacts:\n  - id: roe-inference-cheaper\n    kind: claim\n"
+        "    speaker: jane-roe\n    topics: [cost]\n    statement: Roe says inference gets cheaper every year.\n"
+        "    excerpt: inference gets cheaper every year\n    excerpt_en: inference gets cheaper every year\n"
+        "    excerpt_en_original: true\n",
+        encoding="utf-8",
+    )
+    return layer, articles
+
+
+class TestVerifyLayers:
+    """verify checks the chosen layers only, and says which sources it skipped."""
+
+    def test_all_layers_fail_without_their_articles(self, runner, tmp_path):
+        layer, articles = my_layer(tmp_path)
+        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), code=1)
+        assert "2 sources without an article" in result.stderr
+
+    def test_layer(self, runner, tmp_path):
+        layer, articles = my_layer(tmp_path)
+        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", str(layer))
+        assert result.stderr.splitlines() == [
+            "note: skipped source 'alpha-interview' (in layer " + str(FIXTURE_DATA) + ")",
+            "note: skipped source 'beta-column' (in layer " + str(FIXTURE_DATA) + ")",
+            "OK: 2 excerpts found verbatim in 1 article; 2 sources skipped",
+        ]
+
+    def test_only_given(self, runner, tmp_path):
+        layer, articles = my_layer(tmp_path)
+        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--only-given")
+        assert result.stderr.endswith("OK: 2 excerpts found verbatim in 1 article; 2 sources skipped\n")
+        assert "(no article given)" in result.stderr
+
+    def test_unknown_layer(self, runner, tmp_path):
+        layer, articles = my_layer(tmp_path)
+        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", "x", code=2)
+        assert result.stderr.startswith("Error: --layer: x is not a loaded layer")
