@@ -60,6 +60,21 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
         ref(mt, ("parent",), mt.parent, metrics, "metric")
     for f in facts.values():
         out += _check_fact(kb, f, ref, refs, entities, topics, sources, metrics, facts)
+    fields = (
+        ("source", sources, "source"),
+        ("speaker", entities, "person or organization"),
+        ("about", entities, "person or organization"),
+        ("topics", topics, "topic"),
+        ("metric", metrics, "metric"),
+    )
+    for item, origin in kb.invalid_facts:  # every problem in one pass: their references too
+        for name, table, what in fields:
+            value = item.get(name)
+            for loc, v in ([((name, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [((name,), value)]):
+                if isinstance(v, str) and v not in table and v not in kb.invalid_ids:
+                    hint = suggest(v, table)
+                    more = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    out.append(origin.problem(loc, f"unknown {what} '{v}'{more}"))
     for fact_id, res in kb.resolutions.items():
         origin = kb.resolution_origin[fact_id]
         target = facts.get(fact_id)

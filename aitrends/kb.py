@@ -66,6 +66,8 @@ class KnowledgeBase:
         self._counts: dict[str, dict[str, Counter[str]]] = {}
         self.invalid_ids: set[str] = set()
         """Ids of records that failed validation; references to them are not reported again."""
+        self.invalid_facts: list[tuple[dict[str, Any], Origin]] = []
+        """Facts that failed validation, as read (their references are checked all the same)."""
         self._text_index: TextIndex | None = None
         self.corrections: list[tuple[str, str]] = []
         """(text, id) of each name taken as a typo of another by :meth:`resolve`, in order, for
@@ -124,6 +126,7 @@ class KnowledgeBase:
         kb = cls()
         kb.dirs = list(raw.dirs)
         kb.invalid_ids = set(raw.invalid_ids)
+        kb.invalid_facts = list(raw.invalid_facts)
         kb.files = list(raw.files)
         problems = list(raw.problems)
         for kind in _KINDS:

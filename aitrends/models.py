@@ -281,6 +281,14 @@ class PeriodUnit(StrEnum):
     year = "year"
 
 
+def _singular_unit(value: Any) -> Any:
+    """``months``, ``Years`` as ``month``, ``year``: a plural or capitalised unit is accepted."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return word[:-1] if word.endswith("s") and word[:-1] in PeriodUnit._value2member_map_ else word
+    return value
+
+
 MONTHS_PER_UNIT: dict[PeriodUnit, float] = {
     PeriodUnit.day: 12 / 365.25,
     PeriodUnit.week: 7 * 12 / 365.25,
@@ -305,7 +313,7 @@ class Rate(Model):
     """Length of the period in ``period_unit``."""
     period_high: Number | None = Field(default=None, gt=0)
     """Upper end when the period is a range ('every 3-4 months')."""
-    period_unit: PeriodUnit
+    period_unit: Annotated[PeriodUnit, BeforeValidator(_singular_unit)]
     """day, week, month or year."""
     bound: Bound = Bound.exact
     """How the text hedges it ('or even more' is at-least)."""

@@ -277,3 +277,73 @@ class TestVerifyLayers:
         layer, articles = my_layer(tmp_path)
         result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", "x", code=2)
         assert result.stderr.startswith("Error: --layer: x is not a loaded layer")
+
+
+def write_facts(tmp_path: Path, body: str) -> Path:
+    layer = tmp_path / "layer"
+    (layer / "facts").mkdir(parents=True)
+    (layer / "facts" / "mine.yaml").write_text(body, encoding="utf-8")
+    return layer
+
+
+def problems(layer: Path) -> list[str]:
+    with pytest.raises(aitrends.DataError) as info:
+        aitrends.load(FIXTURE_DATA, layer, bundled=False)
+    return [f"{p.location}: {p.message}" for p in info.value.problems]
+
+
+class TestOnePass:
+    """Every problem of a file in one pass."""
+
+    def test_missing_kind_and_the_other_fields(self, tmp_path):
+        layer = write_facts(
+            tmp_path,
+            "source: beta-column\nfacts:\n  - id: roe-x\n    speaker: jane-roe\n    topcs: [cost]\n"
+            "    statement: Roe says so.\n    excerpt: Training compute doubles every 6 months\n",
+        )
+        assert problems(layer) == [
+            "facts[0].kind: required field is missing (one of claim, forecast, quote, figure)",
+            "facts[0].topics: required field is missing",
+            "facts[0].topcs: unknown field (did you mean 'topics'?)",
+        ]
+
+    def test_references_of_an_invalid_fact(self, tmp_path):
+        layer = write_facts(
+            tmp_path,
+            "source: beta-column\nfacts:\n  - id: roe-x\n    kind: claim\n    speaker: jane-rowe\n"
+            "    topcs: [cost]\n    statement: Roe says so.\n    excerpt: Training compute doubles every 6 months\n",
+        )
+        assert "facts[0].speaker: unknown person or organization 'jane-rowe' (did you mean 'jane-roe'?)" in problems(
+            layer
+        )
+
+    def test_broken_example_shows_all_three(self, runner):
+        from .conftest import ROOT
+
+        result = runner.invoke(app, ["--data-dir", str(ROOT / "docs/examples/broken-data"), "validate"])
+        assert result.stderr.count("facts[0].") == 3 and "amodie" in result.stderr
+
+
+class TestFriendlierData:
+    """period_unit in the plural; no excerpt_en needed for an English source."""
+
+    def test_months(self, tmp_path):
+        layer = write_facts(
+            tmp_path,
+            "source: beta-column\nfacts:\n  - id: roe-x\n    kind: claim\n    speaker: jane-roe\n"
+            "    topics: [compute]\n    statement: Roe says compute doubles every six months.\n"
+            "    excerpt: Training compute doubles every 6 months\n"
+            "    rate: {direction: growth, factor: 2, period: 6, period_unit: months, stated: doubles every 6 months}\n",
+        )
+        kb = aitrends.load(FIXTURE_DATA, layer, bundled=False)
+        fact = kb.get("roe-x")
+        assert fact.rate.period_unit.value == "month"
+        assert fact.excerpt_en == fact.excerpt and fact.excerpt_en_original
+
+    def test_chinese_source_still_needs_excerpt_en(self, tmp_path):
+        layer = write_facts(
+            tmp_path,
+            "source: alpha-interview\nfacts:\n  - id: zhang-x\n    kind: claim\n    speaker: zhang-san\n"
+            "    topics: [cost]\n    statement: Zhang says so.\n    excerpt: 推理成本每年下降十倍\n",
+        )
+        assert problems(layer) == ["facts[0].excerpt_en: required field is missing"]
