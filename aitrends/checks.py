@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ from .search import compact, suggest
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
+_SLUG = re.compile(m.SLUG_PATTERN)
+"""A well-formed id (a malformed one is reported by validation, not as an unknown reference)."""
 MIN_EXCERPT_CHARS = 6
 """An excerpt shorter than this (whitespace removed) is too short to locate or to mean much."""
 
@@ -71,7 +74,7 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
         for name, table, what in fields:
             value = item.get(name)
             for loc, v in ([((name, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [((name,), value)]):
-                if isinstance(v, str) and v not in table and v not in kb.invalid_ids:
+                if isinstance(v, str) and _SLUG.match(v) and v not in table and v not in kb.invalid_ids:
                     hint = suggest(v, table)
                     more = f" (did you mean '{hint[0]}'?)" if hint else ""
                     out.append(origin.problem(loc, f"unknown {what} '{v}'{more}"))

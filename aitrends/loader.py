@@ -374,8 +374,8 @@ def parse_items(
 
 
 def _bad_kind(item: dict[str, Any]) -> bool:
-    kind = item.get("kind")
-    return not (isinstance(kind, str) and kind in m.FactKind._value2member_map_)
+    """A fact without a kind (an unknown kind is reported by validation as it is)."""
+    return item.get("kind") is None
 
 
 _KIND_SPECIFIC = {
@@ -385,14 +385,10 @@ _KIND_SPECIFIC = {
 
 
 def _without_kind(item: dict[str, Any], key: str, i: int, doc: Document, file: str) -> list[Problem]:
-    """The problems of a fact with no kind, or an unknown one: that, and every problem of the
-    fields all facts share (fields of a particular kind cannot be checked without one)."""
+    """The problems of a fact with no kind: that, and every problem of the fields all facts
+    share (the fields of a particular kind cannot be checked without one)."""
     kinds = ", ".join(k.value for k in m.FactKind)
-    kind = item.get("kind")
-    if kind is None:
-        message = f"required field is missing (one of {kinds})"
-    else:
-        message = f"kind must be one of {kinds}, not {shorten(repr(kind))}"
+    message = f"required field is missing (one of {kinds})"
     line = doc.line_of((key, i))
     out = [Problem(file, doc.line_of((key, i, "kind")) or line, loc_text((key, i, "kind")), message)]
     probe = {k: v for k, v in item.items() if k not in _KIND_SPECIFIC}

@@ -1,6 +1,6 @@
 """Charts of a topic: dated figures on a log scale, and its rates side by side.
 
-matplotlib is an optional extra (``pip install 'aitrends[plot]'``). Figures are drawn on a
+matplotlib is an optional extra (``pip install '.[plot]'`` in a clone). Figures are drawn on a
 bare :class:`matplotlib.figure.Figure` with the Agg canvas, so nothing here touches pyplot's
 global state or needs a display.
 

@@ -347,3 +347,47 @@ class TestFriendlierData:
             "    topics: [cost]\n    statement: Zhang says so.\n    excerpt: 推理成本每年下降十倍\n",
         )
         assert problems(layer) == ["facts[0].excerpt_en: required field is missing"]
+
+
+class TestInstallHint:
+    """Missing-extra hints say what works for the way aitrends was installed."""
+
+    class Dist:
+        def __init__(self, direct_url):
+            self.direct_url = direct_url
+
+        def read_text(self, name):
+            return self.direct_url if name == "direct_url.json" else None
+
+    @pytest.mark.parametrize(
+        ("direct_url", "hint"),
+        [
+            ('{"url": "file:///home/me/aitrends", "dir_info": {"editable": true}}', "pip install -e '/home/me/aitrends[plot]'"),
+            ('{"url": "file:///home/me/aitrends", "dir_info": {}}', "pip install '/home/me/aitrends[plot]'"),
+            (
+                '{"url": "https://example.org/me/aitrends.git", "vcs_info": {"vcs": "git", "commit_id": "abc"}}',
+                "pip install 'aitrends[plot] @ git+https://example.org/me/aitrends.git'",
+            ),
+            ('{"url": "file:///tmp/aitrends-0.1-py3-none-any.whl", "archive_info": {}}', "pip install matplotlib"),
+            (None, "pip install 'aitrends[plot]'"),
+        ],
+        ids=["editable clone", "clone", "git", "wheel file", "index"],
+    )
+    def test_hint(self, monkeypatch, direct_url, hint):
+        from importlib import metadata
+
+        from aitrends.frames import install_hint
+
+        monkeypatch.setattr(metadata, "distribution", lambda name: self.Dist(direct_url))
+        assert install_hint("plot", "matplotlib") == hint
+
+    def test_not_installed(self, monkeypatch):
+        from importlib import metadata
+
+        from aitrends.frames import install_hint
+
+        def missing(name):
+            raise metadata.PackageNotFoundError(name)
+
+        monkeypatch.setattr(metadata, "distribution", missing)
+        assert install_hint("plot", "matplotlib") == "pip install matplotlib"

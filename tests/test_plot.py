@@ -11,7 +11,7 @@ import aitrends
 from aitrends.atomic import ExistsError
 from aitrends.cli import app
 from aitrends.errors import NotFoundError
-from aitrends.frames import MissingDependencyError
+from aitrends.frames import MissingDependencyError, install_hint
 
 from .conftest import FIXTURE_DATA
 
@@ -141,7 +141,7 @@ class TestFigure:
         monkeypatch.setitem(sys.modules, "matplotlib", None)
         with pytest.raises(MissingDependencyError) as e:
             plot.topic_figure(kb, "inference-cost")
-        assert str(e.value) == "matplotlib is not installed; install it with: pip install 'aitrends[plot]'"
+        assert str(e.value) == f"matplotlib is not installed; install it with: {install_hint('plot', 'matplotlib')}"
 
 
 def test_command(runner, layered, tmp_path):

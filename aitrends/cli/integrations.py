@@ -121,7 +121,7 @@ def plot(
 ) -> None:
     """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption.
 
-    Needs matplotlib (pip install 'aitrends[plot]').
+    Needs matplotlib (in a clone: pip install '.[plot]'; the error says what works for yours).
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """
