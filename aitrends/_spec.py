@@ -164,5 +164,7 @@ COMMANDS: dict[str, dict[str, Any]] = {'check': {'options': {'--format': ['fmt',
             'arguments': []},
  'validate': {'options': {}, 'arguments': []},
  'verify': {'options': {'--articles': ['articles', True, False, None],
+                        '--layer': ['layer', True, True, None],
+                        '--only-given': ['only_given', False, False, None],
                         '-a': ['articles', True, False, None]},
             'arguments': []}}

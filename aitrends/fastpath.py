@@ -462,8 +462,9 @@ def completion_values(
     no_cache: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Values of ``kind`` starting with ``incomplete``, from the index as it is (never from
-    YAML); none when there is no index or caching is off."""
+    """Values of ``kind`` starting with ``incomplete``, from the index as it is (a stale index
+    is not checked against the files, so TAB stays instant); when there is no index yet, it is
+    built first (the one time completion reads the YAML). None when caching is off."""
     return _values(kind, incomplete, data_dir, no_bundled, no_cache, environ) or []
 
 
@@ -481,7 +482,7 @@ def _values(
     dirs = config.data_dirs(
         [str(d) for d in data_dir or []] or None, bundled=False if no_bundled else None, environ=env
     )
-    con = cache.open_any(dirs, env)
+    con = cache.open_any(dirs, env) or cache.open_fresh(dirs, env)  # no index yet: build it
     if con is None:
         return None
     try:
