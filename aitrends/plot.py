@@ -139,10 +139,14 @@ def _figures_panel(
         assert q is not None
         groups[(f.metric or "", _MARKERS.get(q.bound, "o"))].append(f)
     metrics = sorted({metric for metric, _ in groups})
+    every_x = [f.quantity.as_of.midpoint for f in facts]  # type: ignore[union-attr]
+    lo, hi = min(every_x), max(every_x)
     for (metric, marker), members in sorted(groups.items()):
         xs = [f.quantity.as_of.midpoint for f in members]  # type: ignore[union-attr]
         ys = [_y(f.quantity) for f in members]  # type: ignore[arg-type]
-        name = kb.name_of(metric) if metric else "no metric"
+        # a figure on no metric is named by what it is about ("Google"), not "no metric"
+        about = sorted({kb.name_of(a) for f in members for a in f.about})
+        name = kb.name_of(metric) if metric else (", ".join(about) or "other figures")
         hedge = {"v": " (at most)", "^": " (at least)"}.get(marker, "")
         color = f"C{metrics.index(metric) % 10}"
         (line,) = ax.plot(
@@ -151,7 +155,16 @@ def _figures_panel(
         line.set_gid(POINT_GID)
         for f, x, y in zip(members, xs, ys, strict=True):
             where[f.id] = (ax, x, y)
-            ax.annotate(_label(kb, f), (x, y), textcoords="offset points", xytext=(6, 4), fontsize="small")
+            # labels of points in the right half go to their left, so none runs off the chart
+            left = hi > lo and (x - lo) / (hi - lo) > 0.5
+            ax.annotate(
+                _label(kb, f),
+                (x, y),
+                textcoords="offset points",
+                xytext=(-6, 4) if left else (6, 4),
+                ha="right" if left else "left",
+                fontsize="small",
+            )
             q = f.quantity
             if q is not None and q.bound is m.Bound.range:
                 ax.vlines(x, q.low, q.high, color=color)

@@ -167,3 +167,26 @@ def test_command(runner, layered, tmp_path):
         app, ["--no-bundled", "-d", str(FIXTURE_DATA), "plot", "-t", "nothing", "-o", str(out)]
     )
     assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: unknown topic 'nothing'")
+
+
+class TestReadable:
+    """Issue 16: legends name what a point is, and no label runs off the chart."""
+
+    @pytest.mark.parametrize("topic", ["inference-cost", "market-size", "cost"])
+    def test_labels_inside_and_named(self, real_kb, topic):
+        fig = plot.topic_figure(real_kb, topic)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        right = fig.bbox.x1
+        for ax in fig.axes:
+            for text in ax.texts:
+                box = text.get_window_extent(renderer)
+                assert 0 <= box.x0 and box.x1 <= right, (text.get_text(), box, right)
+            legend = ax.get_legend()
+            labels = [t.get_text() for t in legend.get_texts()] if legend else []
+            assert not any(label.startswith("no metric") for label in labels), labels
+
+    def test_google_point_is_named(self, real_kb):
+        fig = plot.topic_figure(real_kb, "inference-cost")
+        labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+        assert "Google (at most)" in labels
