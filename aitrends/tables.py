@@ -335,6 +335,8 @@ def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str,
 
 SHORT_TOKEN = 10
 """Widest token (a date, a number, a kind) kept whole however narrow the terminal."""
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}[,;]?$")
+"""A word that is an id (three or more parts: fact, source and topic ids), perhaps listed."""
 PROSE_WORD = 6
 """Longest word of prose that a narrow table still keeps whole (longer ones may break)."""
 MIN_WIDTH = 12
@@ -538,9 +540,12 @@ def _whole_widths(
         if no_wrap[i] or not any(" " in c.strip() for c in cells):
             out.append(natural[i])
             continue
-        # a word of Chinese breaks between characters; an English word may break if it must
-        longest = max((len(w) if w.isascii() else 2 for c in cells for w in c.split()), default=1)
-        out.append(max(head, min(longest, PROSE_WORD)))
+        # a word of Chinese breaks between characters; an English word may break if it must;
+        # an id in a list of them ("a-b-c, d-e") never
+        words = [w for c in cells for w in c.split()]
+        longest = max((len(w) if w.isascii() else 2 for w in words), default=1)
+        ids = max((len(w) for w in words if _ID.match(w)), default=0)
+        out.append(max(head, ids, min(longest, PROSE_WORD)))
     return out
 
 

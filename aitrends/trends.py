@@ -237,6 +237,11 @@ def trends(
 # --------------------------------------------------------------------------- consistency
 
 
+ANNUAL_FACTOR = "annual factor"
+"""The unit of a rate as a factor of change per year (×18.75 a year is 18.75)."""
+PERCENT_A_YEAR = "percent a year"
+
+
 @dataclass
 class Check:
     """One recomputation: what the article states against what its numbers give."""
@@ -251,19 +256,49 @@ class Check:
     difference: float | None
     """Relative difference between stated and computed (None when within bounds)."""
     note: str = ""
+    stated_value: Value | None = None
+    """The stated number, typed (``stated`` is its text)."""
+    computed_value: Value | None = None
+    """The computed number or interval, typed (``computed`` is its text)."""
 
     def record(self) -> dict[str, Any]:
-        """A JSON-ready row."""
+        """A JSON-ready row: the texts, and the stated and computed values as numbers."""
         return {
             "check": self.kind,
             "verdict": self.verdict,
             "stated": self.stated,
             "computed": self.computed,
+            "stated_value": self.stated_value.record() if self.stated_value else None,
+            "computed_value": self.computed_value.record() if self.computed_value else None,
             "arithmetic": self.arithmetic,
             "difference": None if self.difference is None else round(self.difference, 4),
             "facts": self.facts,
             "note": self.note,
         }
+
+
+@dataclass
+class Value:
+    """A number or an interval of numbers with its unit, for a notebook to compute with:
+    ``low`` and ``high`` (equal for one number; None for no bound) in ``unit``."""
+
+    low: float | None
+    high: float | None
+    unit: str
+    """annual factor (×/year), percent per year, times, or percent."""
+
+    @classmethod
+    def of(cls, low: float, high: float, unit: str) -> Value:
+        """A value from two bounds, an infinite one (no bound) as None."""
+        return cls(None if math.isinf(low) else low, None if math.isinf(high) else high, unit)
+
+    def record(self) -> dict[str, Any]:
+        """``{"low", "high", "unit"}`` with numbers rounded to 6 significant digits."""
+
+        def r(x: float | None) -> float | None:
+            return None if x is None else float(f"{x:.6g}")
+
+        return {"low": r(self.low), "high": r(self.high), "unit": self.unit}
 
 
 def _verdict(stated: float, low: float, high: float) -> tuple[str, float | None]:
@@ -327,7 +362,20 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
             text = f"{small_q.stated} / {big_q.stated} = {_fmt(low, high, '%')}"
             computed = _fmt(low, high, "%")
         verdict, diff = _verdict(q.value, low, high)
-        out.append(Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff))
+        unit = q.unit.lower()
+        out.append(
+            Check(
+                "ratio",
+                [f.id, *(p.id for p in parts)],
+                q.stated,
+                computed,
+                text,
+                verdict,
+                diff,
+                stated_value=Value.of(q.value, q.value, unit),
+                computed_value=Value.of(low, high, unit),
+            )
+        )
     return out
 
 
@@ -369,6 +417,8 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
                     verdict,
                     diff,
                     note="" if t.metric == f.metric else f"figures are on the narrower metric '{t.metric}'",
+                    stated_value=Value.of(low, high, ANNUAL_FACTOR),
+                    computed_value=Value.of(t.annual_factor, t.annual_factor, ANNUAL_FACTOR),
                 )
             )
         for link in f.links:
@@ -391,6 +441,8 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
                     arithmetic,
                     verdict,
                     diff,
+                    stated_value=Value.of(central, central, ANNUAL_FACTOR),
+                    computed_value=Value.of(o_slow, o_fast, ANNUAL_FACTOR),
                 )
             )
     return out
@@ -434,6 +486,10 @@ def cagr_checks(kb: KnowledgeBase) -> list[Check]:
                         f"{f.quantity.as_of}–{f.quantity.as_of_end}"
                         if f.quantity.as_of_end
                         else "an unstated period"
+                    ),
+                    stated_value=Value.of((r.factor - 1) * 100, (r.factor - 1) * 100, PERCENT_A_YEAR),
+                    computed_value=Value.of(
+                        (t.annual_factor - 1) * 100, (t.annual_factor - 1) * 100, PERCENT_A_YEAR
                     ),
                 )
             )

@@ -391,3 +391,41 @@ class TestInstallHint:
 
         monkeypatch.setattr(metadata, "distribution", missing)
         assert install_hint("plot", "matplotlib") == "pip install matplotlib"
+
+
+class TestTourNames:
+    """The tour notebook promises only names the data has."""
+
+    def test_every_promised_name_resolves(self, real_kb):
+        import re
+
+        from .conftest import ROOT
+
+        nb = json.loads((ROOT / "docs/notebooks/tour.ipynb").read_text(encoding="utf-8"))
+        text = "".join("".join(c["source"]) for c in nb["cells"])
+        listed = re.findall(r"by any of their names \(([^)]*)\)", text)
+        assert listed
+        for names in listed:
+            for name in names.split(", "):
+                assert real_kb.lookup("entities", name).how in ("exact", "word"), name
+        for name in re.findall(r'kb\.quotes\("([^"]+)"', text):
+            real_kb.resolve("entities", name)
+
+
+class TestCheckNumbers:
+    """check --format json gives the stated and computed values as numbers, with units."""
+
+    def test_typed(self, runner):
+        rows = json.loads(runner.invoke(app, ["check", "--json"]).stdout)
+        cagr = next(r for r in rows if r["check"] == "CAGR vs start and end values")
+        assert cagr["stated_value"] == {"low": 27.02, "high": 27.02, "unit": "percent a year"}
+        assert abs(cagr["computed_value"]["low"] - 27.03) < 0.01
+        for r in rows:
+            for key in ("stated_value", "computed_value"):
+                value = r[key]
+                assert isinstance(value["unit"], str)
+                assert all(v is None or isinstance(v, float) for v in (value["low"], value["high"]))
+
+    def test_table_has_fact_ids(self, runner):
+        out = runner.invoke(app, ["check"], env={"COLUMNS": "200"}).stdout
+        assert "nbd-precedence-genai-market-cagr-2023-2032" in out

@@ -153,7 +153,7 @@ CHECK_COLUMNS = [
     Column("stated", lambda r: r["stated"], ratio=2),
     Column("computed", lambda r: r["computed"], ratio=1),
     Column("arithmetic", lambda r: r["arithmetic"] + (f" ({r['note']})" if r["note"] else ""), ratio=5),
-    Column("facts", lambda r: "\n".join(r["facts"]), ratio=2),
+    Column("facts", lambda r: ", ".join(r["facts"]), ratio=2),
 ]
 
 
