@@ -73,7 +73,11 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     for item, origin in kb.invalid_facts:  # every problem in one pass: their references too
         for name, table, what in fields:
             value = item.get(name)
-            for loc, v in ([((name, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [((name,), value)]):
+            for loc, v in (
+                [((name, i), v) for i, v in enumerate(value)]
+                if isinstance(value, list)
+                else [((name,), value)]
+            ):
                 if isinstance(v, str) and _SLUG.match(v) and v not in table and v not in kb.invalid_ids:
                     hint = suggest(v, table)
                     more = f" (did you mean '{hint[0]}'?)" if hint else ""

@@ -35,7 +35,9 @@ def require(module: str, extra: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise MissingDependencyError(f"{module} is not installed; install it with: {install_hint(extra, module)}") from None
+        raise MissingDependencyError(
+            f"{module} is not installed; install it with: {install_hint(extra, module)}"
+        ) from None
 
 
 def install_hint(extra: str, package: str) -> str:

@@ -89,9 +89,7 @@ class KnowledgeBase:
             "by_kind": {k.value: kinds.get(k.value, 0) for k in m.FactKind},
             **{kind: len(self._by_kind[kind]) for kind in _KINDS if kind != "facts"},
             "resolutions": len(self.resolutions),
-            "layers": [
-                "bundled" if os.path.realpath(d) == bundled else os.fspath(d) for d in self.dirs
-            ],
+            "layers": ["bundled" if os.path.realpath(d) == bundled else os.fspath(d) for d in self.dirs],
         }
 
     def __repr__(self) -> str:
@@ -100,7 +98,8 @@ class KnowledgeBase:
         s = self.summary()
         kinds = ", ".join(counted(n, k) for k, n in s["by_kind"].items())
         others = ", ".join(
-            counted(s[kind], _SINGULAR[kind]) for kind in ("sources", "people", "organizations", "topics", "metrics")
+            counted(s[kind], _SINGULAR[kind])
+            for kind in ("sources", "people", "organizations", "topics", "metrics")
         )
         return (
             f"<KnowledgeBase: {counted(s['facts'], 'fact')} ({kinds}); {others}; "
@@ -112,10 +111,16 @@ class KnowledgeBase:
         from html import escape
 
         s = self.summary()
-        rows = [("facts", f"{s['facts']:,} (" + ", ".join(f"{n:,} {k}" for k, n in s["by_kind"].items()) + ")")]
-        rows += [(kind, f"{s[kind]:,}") for kind in ("sources", "people", "organizations", "topics", "metrics")]
+        rows = [
+            ("facts", f"{s['facts']:,} (" + ", ".join(f"{n:,} {k}" for k, n in s["by_kind"].items()) + ")")
+        ]
+        rows += [
+            (kind, f"{s[kind]:,}") for kind in ("sources", "people", "organizations", "topics", "metrics")
+        ]
         rows += [("resolutions", f"{s['resolutions']:,}"), ("layers", ", ".join(s["layers"]) or "none")]
-        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        body = "".join(
+            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows
+        )
         return f"<table><caption style='text-align:left'>aitrends knowledge base</caption>{body}</table>"
 
     # ------------------------------------------------------------------ building
@@ -520,7 +525,7 @@ def fact_kind(value: str | m.FactKind) -> m.FactKind:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """" (did you mean 'a' or 'b'?)" for ids that begin with, contain or resemble ``word``."""
+    """ " (did you mean 'a' or 'b'?)" for ids that begin with, contain or resemble ``word``."""
     from .search import closest
 
     found = [k for k, _ in closest(word.strip().casefold(), choices, limit=3)]

@@ -333,8 +333,17 @@ def parse_items(
         line = doc.line_of((key, i))
         if key == "facts" and isinstance(item, dict) and default_source and "source" not in item:
             item = {**item, "source": default_source}
-        if key == "facts" and isinstance(item, dict) and "excerpt_en" not in item and item.get("source") in english:
-            item = {**item, "excerpt_en": item.get("excerpt"), "excerpt_en_original": item.get("excerpt_en_original", True)}
+        if (
+            key == "facts"
+            and isinstance(item, dict)
+            and "excerpt_en" not in item
+            and item.get("source") in english
+        ):
+            item = {
+                **item,
+                "excerpt_en": item.get("excerpt"),
+                "excerpt_en_original": item.get("excerpt_en_original", True),
+            }
         if key == "facts" and isinstance(item, dict) and _bad_kind(item):
             problems += _without_kind(item, key, i, doc, file)
             if invalid is not None and isinstance(item.get("id"), str):
@@ -379,7 +388,10 @@ def _bad_kind(item: dict[str, Any]) -> bool:
 
 
 _KIND_SPECIFIC = {
-    name for cls in m.FACT_CLASSES.values() for name in cls.model_fields if name not in m.FactBase.model_fields
+    name
+    for cls in m.FACT_CLASSES.values()
+    for name in cls.model_fields
+    if name not in m.FactBase.model_fields
 }
 """Fields only some kinds of fact have (horizon, criteria, ...)."""
 

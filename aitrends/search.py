@@ -117,7 +117,7 @@ class NameIndex:
         substitutions and swaps of two neighbours); if several records are equally close the
         name is ambiguous. Nothing close gives suggestions only.
         """
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         key = name_key(text)

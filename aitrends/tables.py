@@ -83,9 +83,7 @@ def safe_text(value: object) -> str:
     if text.isprintable():  # the common case (unprintable also covers Zs, Co and Cn, kept below)
         return text
     return "".join(
-        _escape(c)
-        if unicodedata.category(c) in _UNSAFE_CATEGORIES and not _joins_emoji(text, i)
-        else c
+        _escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES and not _joins_emoji(text, i) else c
         for i, c in enumerate(text)
     )
 
@@ -440,7 +438,9 @@ def draw(
         if sum(whole) > available:
             # too narrow for that: still keep short tokens (dates, numbers, kinds) and header
             # words whole; long ids break after a hyphen
-            heads = [max((text_width(w) for w in h.split()), default=1) if show_header else 1 for h in headers]
+            heads = [
+                max((text_width(w) for w in h.split()), default=1) if show_header else 1 for h in headers
+            ]
             whole = [
                 w if w <= SHORT_TOKEN and (no_wrap[i] or w == natural[i]) else heads[i]
                 for i, w in enumerate(whole)

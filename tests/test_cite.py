@@ -209,7 +209,11 @@ class TestIssue16:
         bibtexparser = pytest.importorskip("bibtexparser")
         for fmt, field in (("bibtex", "journal"), ("biblatex", "journaltitle")):
             text = c.cite(real_kb, self.REFS, fmt)
-            parsed = bibtexparser.parse_string(text) if hasattr(bibtexparser, "parse_string") else bibtexparser.loads(text)
+            parsed = (
+                bibtexparser.parse_string(text)
+                if hasattr(bibtexparser, "parse_string")
+                else bibtexparser.loads(text)
+            )
             entries = parsed.entries
             assert len(entries) == len(self.REFS)
             keys = {e.key if hasattr(e, "key") else e["ID"] for e in entries}

@@ -168,7 +168,9 @@ class TestParquet:
         monkeypatch.setitem(sys.modules, "pyarrow", None)
         with pytest.raises(MissingDependencyError) as e:
             write_parquet(kb, tmp_path / "x.parquet")
-        assert str(e.value) == f"pyarrow is not installed; install it with: {install_hint('parquet', 'pyarrow')}"
+        assert (
+            str(e.value) == f"pyarrow is not installed; install it with: {install_hint('parquet', 'pyarrow')}"
+        )
         assert not (tmp_path / "x.parquet").exists()
 
 

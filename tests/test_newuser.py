@@ -61,7 +61,9 @@ class TestOutlets:
         }
 
     def test_shared_outlet_is_ambiguous(self, tmp_path):
-        kb = aitrends.load(FIXTURE_DATA, layer_with_two_sources_from(tmp_path, "example-weekly"), bundled=False)
+        kb = aitrends.load(
+            FIXTURE_DATA, layer_with_two_sources_from(tmp_path, "example-weekly"), bundled=False
+        )
         with pytest.raises(aitrends.AmbiguousError) as info:
             kb.resolve("sources", "Example Weekly")
         assert "'beta-column'" in str(info.value) and "'gamma-report'" in str(info.value)
@@ -69,7 +71,9 @@ class TestOutlets:
 
     @pytest.mark.parametrize("name", ["WIRED", "nbd", "CSDN", "wired"])
     def test_bundled_outlets(self, real_kb, name):
-        assert real_kb.resolve("sources", name) == next(s.id for s in real_kb.sources if s.outlet == name.lower())
+        assert real_kb.resolve("sources", name) == next(
+            s.id for s in real_kb.sources if s.outlet == name.lower()
+        )
 
 
 class TestQuoteKind:
@@ -77,7 +81,10 @@ class TestQuoteKind:
 
     def test_api(self, kb):
         assert [f.id for f in kb.quotes("Zhang San", kind="quote")] == ["zhang-open-source-matters"]
-        assert {f.kind.value for f in kb.quotes("Zhang San", kind=["Forecasts", "claim"])} == {"forecast", "claim"}
+        assert {f.kind.value for f in kb.quotes("Zhang San", kind=["Forecasts", "claim"])} == {
+            "forecast",
+            "claim",
+        }
 
     def test_cli(self, runner):
         assert ids(run(runner, "quote", "-p", "Zhang San", "--kind", "Quote", "--json")) == [
@@ -193,7 +200,9 @@ class TestUndated:
         assert "undated" in by.values()
 
     def test_open_has_a_deadline(self, runner):
-        rows = json.loads(run(runner, "forecasts", "--status", "open", "--as-of", "2024-06-01", "--json").stdout)
+        rows = json.loads(
+            run(runner, "forecasts", "--status", "open", "--as-of", "2024-06-01", "--json").stdout
+        )
         assert rows and all(r["horizon_end"] for r in rows)
 
 
@@ -203,7 +212,9 @@ class TestRelatedWording:
     def test_no_broken_phrases(self, real_kb):
         from aitrends.relate import related
 
-        reasons = {reason for f in real_kb.all_facts[:200] for r in related(real_kb, f.id) for reason in r.reasons}
+        reasons = {
+            reason for f in real_kb.all_facts[:200] for r in related(real_kb, f.id) for reason in r.reasons
+        }
         assert not any(r.startswith("this fact same") or "is the same as it" in r for r in reasons)
 
 
@@ -260,7 +271,9 @@ class TestVerifyLayers:
 
     def test_layer(self, runner, tmp_path):
         layer, articles = my_layer(tmp_path)
-        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", str(layer))
+        result = run(
+            runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", str(layer)
+        )
         assert result.stderr.splitlines() == [
             "note: skipped source 'alpha-interview' (in layer " + str(FIXTURE_DATA) + ")",
             "note: skipped source 'beta-column' (in layer " + str(FIXTURE_DATA) + ")",
@@ -275,7 +288,9 @@ class TestVerifyLayers:
 
     def test_unknown_layer(self, runner, tmp_path):
         layer, articles = my_layer(tmp_path)
-        result = run(runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", "x", code=2)
+        result = run(
+            runner, "--data-dir", str(layer), "verify", "--articles", str(articles), "--layer", "x", code=2
+        )
         assert result.stderr.startswith("Error: --layer: x is not a loaded layer")
 
 
@@ -313,8 +328,9 @@ class TestOnePass:
             "source: beta-column\nfacts:\n  - id: roe-x\n    kind: claim\n    speaker: jane-rowe\n"
             "    topcs: [cost]\n    statement: Roe says so.\n    excerpt: Training compute doubles every 6 months\n",
         )
-        assert "facts[0].speaker: unknown person or organization 'jane-rowe' (did you mean 'jane-roe'?)" in problems(
-            layer
+        assert (
+            "facts[0].speaker: unknown person or organization 'jane-rowe' (did you mean 'jane-roe'?)"
+            in problems(layer)
         )
 
     def test_broken_example_shows_all_three(self, runner):
@@ -362,13 +378,19 @@ class TestInstallHint:
     @pytest.mark.parametrize(
         ("direct_url", "hint"),
         [
-            ('{"url": "file:///home/me/aitrends", "dir_info": {"editable": true}}', "pip install -e '/home/me/aitrends[plot]'"),
+            (
+                '{"url": "file:///home/me/aitrends", "dir_info": {"editable": true}}',
+                "pip install -e '/home/me/aitrends[plot]'",
+            ),
             ('{"url": "file:///home/me/aitrends", "dir_info": {}}', "pip install '/home/me/aitrends[plot]'"),
             (
                 '{"url": "https://example.org/me/aitrends.git", "vcs_info": {"vcs": "git", "commit_id": "abc"}}',
                 "pip install 'aitrends[plot] @ git+https://example.org/me/aitrends.git'",
             ),
-            ('{"url": "file:///tmp/aitrends-0.1-py3-none-any.whl", "archive_info": {}}', "pip install matplotlib"),
+            (
+                '{"url": "file:///tmp/aitrends-0.1-py3-none-any.whl", "archive_info": {}}',
+                "pip install matplotlib",
+            ),
             (None, "pip install 'aitrends[plot]'"),
         ],
         ids=["editable clone", "clone", "git", "wheel file", "index"],

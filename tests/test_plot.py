@@ -141,7 +141,10 @@ class TestFigure:
         monkeypatch.setitem(sys.modules, "matplotlib", None)
         with pytest.raises(MissingDependencyError) as e:
             plot.topic_figure(kb, "inference-cost")
-        assert str(e.value) == f"matplotlib is not installed; install it with: {install_hint('plot', 'matplotlib')}"
+        assert (
+            str(e.value)
+            == f"matplotlib is not installed; install it with: {install_hint('plot', 'matplotlib')}"
+        )
 
 
 def test_command(runner, layered, tmp_path):

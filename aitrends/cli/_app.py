@@ -51,6 +51,8 @@ class State:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
+
+
 def _limit(value: int | None) -> int | None:
     """A negative ``--limit`` is the usual one-line usage error, not click's usage block."""
     if value is not None and value < 0:

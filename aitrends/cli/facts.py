@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
 from ..render import Format
 from ..views import FACT_COLUMNS, QUOTE_COLUMNS
 from ._app import (

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
 from ..render import Column, Format
 from ._app import (
     AsOfOpt,
@@ -52,7 +51,8 @@ FORECAST_COLUMNS = [
 def forecasts(
     as_of: AsOfOpt = None,
     status: Annotated[
-        list[str] | None, typer.Option(
+        list[str] | None,
+        typer.Option(
             "--status",
             help="open (deadline ahead), due (deadline passed), undated (no deadline) or resolved; repeat for OR.",
         ),
