@@ -409,11 +409,14 @@ def draw(
     bold_first: bool = False,
     styled: bool = False,
     unicode: bool = True,
+    group: int = 1,
 ) -> str:
     """A boxed table as text, each line ending in a newline.
 
     ``styled`` adds terminal styles (a bold header, an italic title, reversed highlights);
-    ``unicode=False`` draws the box with ASCII characters.
+    ``unicode=False`` draws the box with ASCII characters; ``group`` rows go between two rules
+    (with ``show_lines``). A table that cannot keep its short tokens and header words whole
+    in ``width`` is drawn stacked: each row as a card of header and value.
     """
     n = len(headers)
     ratios = ratios or [None] * n
@@ -435,9 +438,25 @@ def draw(
         # Ids, dates, numbers (a column without spaces) and header words stay whole while the
         # table can fit: such columns keep their width, and prose columns give way.
         whole = _whole_widths(headers if show_header else [""] * n, rows, natural, no_wrap)
+        if sum(whole) > available and show_header and n > 2 and rows:
+            # too many columns for the terminal: one card per row, so that ids stay whole
+            return draw(
+                ["", ""],
+                [[h, row[i]] for row in rows for i, h in enumerate(headers)],
+                ratios=[None, 1],
+                no_wrap=[True, False],
+                title=title,
+                width=width,
+                show_header=False,
+                show_lines=show_lines,
+                bold_first=True,
+                styled=styled,
+                unicode=unicode,
+                group=n,
+            )
         if sum(whole) > available:
-            # too narrow for that: still keep short tokens (dates, numbers, kinds) and header
-            # words whole; long ids break after a hyphen
+            # a card too narrow for that: still keep short tokens (dates, numbers, kinds) and
+            # header words whole; long ids break after a hyphen
             heads = [
                 max((text_width(w) for w in h.split()), default=1) if show_header else 1 for h in headers
             ]
@@ -448,6 +467,7 @@ def draw(
         if sum(whole) <= available:
             token = [(no_wrap[i] or whole[i] == natural[i]) and whole[i] >= natural[i] for i in range(n)]
             widths = layout(natural, ratios, token, available, minimum, whole)
+
     if widths is None:
         widths = layout(natural, ratios, no_wrap, available, minimum)
     # a wide character needs two columns, even on a terminal too narrow for the table
@@ -496,7 +516,7 @@ def draw(
         separator = rule(box["rule"])
         out = []
         for k, parts in enumerate(zip(*columns, strict=True)):
-            if k and lines:
+            if k and lines and k % group == 0:
                 out.append(separator)
             height = max(map(len, parts))
             if height == 1:
@@ -530,14 +550,14 @@ def draw(
 def _whole_widths(
     headers: Sequence[str], rows: Sequence[Sequence[str]], natural: Sequence[int], no_wrap: Sequence[bool]
 ) -> list[int]:
-    """The narrowest each column can be without breaking a word: a column whose cells have no
-    spaces (ids, dates, numbers) or that does not wrap, its widest cell; any other column its
+    """The narrowest each column can be without breaking a word: a column whose cells are ASCII
+    without spaces (ids, dates, numbers) or that does not wrap, its widest cell; any other column its
     longest header word, or its longest word up to :data:`PROSE_WORD` (longer words may break)."""
     out = []
     for i, header in enumerate(headers):
         head = max((text_width(w) for w in header.split()), default=1)
         cells = [row[i] for row in rows]
-        if no_wrap[i] or not any(" " in c.strip() for c in cells):
+        if no_wrap[i] or not any(" " in c.strip() or not c.isascii() for c in cells):
             out.append(natural[i])
             continue
         # a word of Chinese breaks between characters; an English word may break if it must;
