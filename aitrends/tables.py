@@ -333,10 +333,12 @@ def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str,
 
 SHORT_TOKEN = 10
 """Widest token (a date, a number, a kind) kept whole however narrow the terminal."""
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}[,;]?$")
-"""A word that is an id (three or more parts: fact, source and topic ids), perhaps listed."""
+_IDS = re.compile(r"(?<!\S)[a-z0-9]+(?:-[a-z0-9]+){2,}[,;]?(?!\S)")
+"""Words that are ids (three or more parts: fact, source and topic ids), perhaps listed."""
 PROSE_WORD = 6
 """Longest word of prose that a narrow table still keeps whole (longer ones may break)."""
+_LONG_WORD = re.compile(f"[!-~]{{{PROSE_WORD}}}")
+"""A run of ASCII as long as :data:`PROSE_WORD`."""
 MIN_WIDTH = 12
 """Narrowest a wrapping column is made while others are wider (unless its text is narrower)."""
 
@@ -562,9 +564,12 @@ def _whole_widths(
             continue
         # a word of Chinese breaks between characters; an English word may break if it must;
         # an id in a list of them ("a-b-c, d-e") never
-        words = [w for c in cells for w in c.split()]
-        longest = max((len(w) if w.isascii() else 2 for w in words), default=1)
-        ids = max((len(w) for w in words if _ID.match(w)), default=0)
+        text = "\n".join(cells)
+        ids = max(map(len, _IDS.findall(text)), default=0)
+        if _LONG_WORD.search(text):
+            longest = PROSE_WORD
+        else:
+            longest = max((len(w) if w.isascii() else 2 for w in text.split()), default=1)
         out.append(max(head, ids, min(longest, PROSE_WORD)))
     return out
 
