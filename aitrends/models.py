@@ -314,7 +314,7 @@ class Rate(Model):
     period_high: Number | None = Field(default=None, gt=0)
     """Upper end when the period is a range ('every 3-4 months')."""
     period_unit: Annotated[PeriodUnit, BeforeValidator(_singular_unit)]
-    """day, week, month or year."""
+    """day, week, month or year. The plural (``months``) is accepted too."""
     bound: Bound = Bound.exact
     """How the text hedges it ('or even more' is at-least)."""
     stated: Text
@@ -546,7 +546,8 @@ class FactBase(Record):
     excerpt: Text
     """Verbatim text of the article, in its language and script."""
     excerpt_en: Text
-    """English of the excerpt: the article's own where it has one, else our translation."""
+    """English of the excerpt: the article's own where it has one, else our translation. May
+    be left out for a source written in English only: it is then the excerpt (and original)."""
     excerpt_en_original: bool = False
     """True when ``excerpt_en`` is verbatim from the article (then it is verified too)."""
     said: PartialDate | Literal["unknown"] | None = None
