@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,8 @@ from .search import compact, suggest
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
+_SLUG = re.compile(m.SLUG_PATTERN)
+"""A well-formed id (a malformed one is reported by validation, not as an unknown reference)."""
 MIN_EXCERPT_CHARS = 6
 """An excerpt shorter than this (whitespace removed) is too short to locate or to mean much."""
 
@@ -89,6 +92,25 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     out += _alias_clashes(kb)
     for f in facts.values():
         out += _check_fact(kb, f, ref, refs, entities, topics, sources, metrics, facts)
+    fields = (
+        ("source", sources, "source"),
+        ("speaker", entities, "person or organization"),
+        ("about", entities, "person or organization"),
+        ("topics", topics, "topic"),
+        ("metric", metrics, "metric"),
+    )
+    for item, origin in kb.invalid_facts:  # every problem in one pass: their references too
+        for name, table, what in fields:
+            value = item.get(name)
+            for loc, v in (
+                [((name, i), v) for i, v in enumerate(value)]
+                if isinstance(value, list)
+                else [((name,), value)]
+            ):
+                if isinstance(v, str) and _SLUG.match(v) and v not in table and v not in kb.invalid_ids:
+                    hint = suggest(v, table)
+                    more = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    out.append(origin.problem(loc, f"unknown {what} '{v}'{more}"))
     resolutions = [(fact_id, res, kb.resolution_origin[fact_id]) for fact_id, res in kb.resolutions.items()]
     resolutions += [(fact_id, res, o) for fact_id, old in kb.resolution_history.items() for res, o in old]
     for fact_id, res, origin in resolutions:

@@ -4,9 +4,15 @@ Choices, where the data and CSL meet:
 
 - **Type.** Interviews, news, speech write-ups and columns are ``article-newspaper`` (CSL has
   no type for a column or an interview write-up; both are articles in a periodical, and the
-  data does not say whether the outlet is a newspaper or a magazine). A report summary or
-  anything else is the generic ``article``: a summary published by a blog is neither a
-  newspaper article nor the report itself (CSL ``report`` would claim it is the report).
+  data does not say whether the outlet is a newspaper or a magazine). A report summary is a
+  ``post-weblog``: the one we have is a blog post (on CSDN) summarising a report, neither the
+  report itself (CSL ``report`` would claim it is) nor a preprint (what citeproc prints for
+  the generic ``article``). Anything else is a ``document``.
+- **One entry per source.** Citing a fact and its source, or two facts of one source, gives
+  one item: the source's, its note naming the facts.
+- **BibTeX and biblatex.** ``bibtex`` writes classic fields (``journal``, ``year``,
+  ``month``), read by BibTeX's own styles and by pybtex; ``biblatex`` writes biblatex's
+  (``journaltitle``, ``date``, ``titleaddon``, ``@online`` for a blog post).
 - **Names.** A person with a Chinese name is one ``literal`` name, never split into family
   and given (Chinese names put the family name first, and CSL would reorder them); in a
   Chinese-language source the name is in the source's script (李开复 / 李開復), elsewhere the
@@ -41,8 +47,8 @@ CSL_TYPES: dict[m.SourceKind, str] = {
     m.SourceKind.news: "article-newspaper",
     m.SourceKind.speech_write_up: "article-newspaper",
     m.SourceKind.column: "article-newspaper",
-    m.SourceKind.report_summary: "article",
-    m.SourceKind.other: "article",
+    m.SourceKind.report_summary: "post-weblog",
+    m.SourceKind.other: "document",
 }
 """The CSL type of each kind of source (see the module docstring for why)."""
 
@@ -118,23 +124,41 @@ def fact_item(kb: KnowledgeBase, fact: m.FactBase) -> dict[str, Any]:
 
 def find(kb: KnowledgeBase, ref: str) -> m.Source | m.FactBase:
     """The source or fact with this id (a source may also be named by its title)."""
-    from .search import suggest
+    from .kb import _did_you_mean
 
-    if ref in kb.table("sources"):
-        return kb.table("sources")[ref]  # type: ignore[no-any-return]
-    if ref in kb.table("facts"):
-        return kb.get(ref)
-    found = suggest(ref, [*kb.table("sources"), *kb.table("facts")], limit=1)
-    hint = f". Did you mean '{found[0]}'?" if found else ""
-    raise NotFoundError(f"Unknown source or fact '{ref}'{hint}")
+    for key in (ref, ref.strip().casefold()):
+        if key in kb.table("sources"):
+            return kb.table("sources")[key]  # type: ignore[no-any-return]
+        if key in kb.table("facts"):
+            return kb.get(key)
+    hint = _did_you_mean(ref, [*kb.table("sources"), *kb.table("facts")])
+    raise NotFoundError(f"unknown source or fact '{ref}'{hint}")
 
 
 def csl_items(kb: KnowledgeBase, refs: list[str]) -> list[dict[str, Any]]:
-    """CSL-JSON items of the sources and facts named by ``refs`` (ids), in order."""
-    out = []
+    """CSL-JSON items of the sources and facts named by ``refs`` (ids), in order, one per
+    source: a fact alone is cited as :func:`fact_item`; a source named with its facts, or
+    several facts of one source, as the source's item with the facts in its note."""
+    by_source: dict[str, list[m.Source | m.FactBase]] = {}
     for ref in refs:
         rec = find(kb, ref)
-        out.append(source_item(kb, rec) if isinstance(rec, m.Source) else fact_item(kb, rec))
+        sid = rec.id if isinstance(rec, m.Source) else rec.source
+        named = by_source.setdefault(sid, [])
+        if rec not in named:
+            named.append(rec)
+    out = []
+    for sid, named in by_source.items():
+        facts = [r for r in named if not isinstance(r, m.Source)]
+        if len(named) == 1 and facts:
+            out.append(fact_item(kb, facts[0]))
+            continue
+        item = source_item(kb, kb.table("sources")[sid])
+        if facts:
+            ids = ", ".join(f.id for f in facts)
+            note = f"aitrends fact{'s' if len(facts) > 1 else ''} {ids}"
+            item["note"] = f"{note}; {item['note']}" if "note" in item else note
+            item["custom"]["aitrends-facts"] = [f.id for f in facts]
+        out.append(item)
     return out
 
 
@@ -170,19 +194,32 @@ def _bib_name(name: dict[str, str]) -> str:
 _LANGUAGE_NAMES = {"zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)", "en": "English"}
 
 
-def bibtex_entry(item: dict[str, Any]) -> str:
-    """A biblatex entry for a CSL item (``@article``; ``entrysubtype = {newspaper}`` for a
-    newspaper article; the English title in ``titleaddon``; ``date`` as precise as stated)."""
+def _translated(item: dict[str, Any]) -> str | None:
+    custom = item.get("custom", {})
+    title = custom.get("translated-title")
+    return title if title and title != item["title"] else None
+
+
+def _entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
+    # a month is BibTeX's macro (feb), unbraced, so that styles print it in their own words
+    body = ",\n".join(f"  {k} = {v}" if k == "month" else f"  {k} = {{{v}}}" for k, v in fields)
+    return f"@{entry_type}{{{key},\n{body}\n}}\n"
+
+
+def biblatex_entry(item: dict[str, Any]) -> str:
+    """A biblatex entry for a CSL item: ``@article`` (``entrysubtype = {newspaper}`` for a
+    newspaper article) or ``@online`` for a blog post; the English title in ``titleaddon``;
+    ``date`` as precise as stated."""
+    online = item["type"] == "post-weblog"
     fields: list[tuple[str, str]] = []
     if item["type"] == "article-newspaper":
         fields.append(("entrysubtype", "newspaper"))
     if "author" in item:
         fields.append(("author", " and ".join(_bib_name(n) for n in item["author"])))
     fields.append(("title", bib_escape(item["title"])))
-    custom = item.get("custom", {})
-    if custom.get("translated-title") and custom["translated-title"] != item["title"]:
-        fields.append(("titleaddon", bib_escape(f"[{custom['translated-title']}]")))
-    fields.append(("journaltitle", bib_escape(item["container-title"])))
+    if translated := _translated(item):
+        fields.append(("titleaddon", bib_escape(f"[{translated}]")))
+    fields.append(("organization" if online else "journaltitle", bib_escape(item["container-title"])))
     if "issued" in item:
         parts = item["issued"]["date-parts"][0]
         fields.append(("date", "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))))
@@ -191,8 +228,40 @@ def bibtex_entry(item: dict[str, Any]) -> str:
         fields.append(("url", safe_text(item["URL"])))  # biblatex reads url verbatim
     if "note" in item:
         fields.append(("note", bib_escape(item["note"])))
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@article{{{item['id']},\n{body}\n}}\n"
+    return _entry("online" if online else "article", item["id"], fields)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def bibtex_entry(item: dict[str, Any]) -> str:
+    """A classic BibTeX entry for a CSL item, as BibTeX's standard styles and pybtex read it:
+    ``@article`` with ``journal`` and ``year`` when the item has an author and a year (what
+    those styles require of an article), else ``@misc`` with ``howpublished``; the English
+    title and the day in ``note``."""
+    parts = item["issued"]["date-parts"][0] if "issued" in item else []
+    article = "author" in item and bool(parts) and item["type"] != "post-weblog"
+    fields: list[tuple[str, str]] = []
+    if "author" in item:
+        fields.append(("author", " and ".join(_bib_name(n) for n in item["author"])))
+    fields.append(("title", bib_escape(item["title"])))
+    fields.append(("journal" if article else "howpublished", bib_escape(item["container-title"])))
+    if parts:
+        fields.append(("year", f"{parts[0]:04d}"))
+    if len(parts) > 1:
+        fields.append(("month", _MONTHS[parts[1] - 1]))
+    if "URL" in item:
+        fields.append(("url", item["URL"]))
+    notes = []
+    if translated := _translated(item):
+        notes.append(f"[{translated}]")
+    if len(parts) > 2:
+        notes.append(f"Published {parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}")
+    notes.append(f"In {_LANGUAGE_NAMES.get(item['language'], item['language'])}")
+    if "note" in item:
+        notes.append(item["note"])
+    fields.append(("note", bib_escape(". ".join(notes))))
+    return _entry("article" if article else "misc", item["id"], fields)
 
 
 # --------------------------------------------------------------------------- text
@@ -239,4 +308,6 @@ def cite(kb: KnowledgeBase, refs: list[str], fmt: CiteFormat | str = CiteFormat.
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     if fmt is CiteFormat.bibtex:
         return "\n".join(bibtex_entry(i) for i in items)
+    if fmt is CiteFormat.biblatex:
+        return "\n".join(biblatex_entry(i) for i in items)
     return "".join(text_citation(i) + "\n" for i in items)

@@ -21,7 +21,7 @@ import sqlite3
 import sys
 
 from . import _spec, cache, config
-from .query import KINDS, daily_fields, interval
+from .query import FACT_KINDS, daily_fields, interval, pick
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ FORMATS = ("table", "json", "jsonl")
 
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
-    "quote": {"person", "topic", "limit", "fmt", "json_", "as_of"},
+    "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
 }
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
@@ -217,8 +217,10 @@ def parse(args: Sequence[str]) -> Query | None:
             return None
         query.limit = int(query.limit)
     fmt = query.fmt.lower() if query.fmt.isascii() else ""
-    if fmt not in FORMATS or any(k not in KINDS for k in query.kind):
+    kinds = [pick(k, FACT_KINDS) for k in query.kind]  # "Quote", "figures" as the CLI reads them
+    if fmt not in FORMATS or None in kinds:
         return None
+    query.kind = [k for k in kinds if k is not None]
     query.fmt = "json" if query.json_ else fmt
     if query.as_of is not None and interval(query.as_of) is None:
         return None  # the normal path reports the bad date
@@ -302,6 +304,8 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
     hi = interval(q.until) if q.until is not None else None
     if (q.since is not None and lo is None) or (q.until is not None and hi is None):
         return None
+    if lo is not None and hi is not None and lo[0] > hi[1]:
+        return None  # the normal path reports the empty range
     sel = Selection(
         kinds=q.kind,
         topics=topics,
@@ -460,8 +464,9 @@ def completion_values(
     no_cache: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Values of ``kind`` starting with ``incomplete``, from the index as it is (never from
-    YAML); none when there is no index or caching is off."""
+    """Values of ``kind`` starting with ``incomplete``, from the index as it is (a stale index
+    is not checked against the files, so TAB stays instant); when there is no index yet, it is
+    built first (the one time completion reads the YAML). None when caching is off."""
     return _values(kind, incomplete, data_dir, no_bundled, no_cache, environ) or []
 
 
@@ -479,7 +484,7 @@ def _values(
     dirs = config.data_dirs(
         [str(d) for d in data_dir or []] or None, bundled=False if no_bundled else None, environ=env
     )
-    con = cache.open_any(dirs, env)
+    con = cache.open_any(dirs, env) or cache.open_fresh(dirs, env)  # no index yet: build it
     if con is None:
         return None
     try:

@@ -22,6 +22,7 @@ class Status(StrEnum):
 
     open = "open"
     due = "due"
+    undated = "undated"
     resolved = "resolved"
 
 
@@ -73,7 +74,8 @@ def horizon_interval(
 
 
 def status(kb: KnowledgeBase, fact: m.Forecast, as_of: dt.date) -> Status:
-    """resolved if a resolution exists; due once the horizon has ended; else open."""
+    """resolved if a resolution exists; undated with no deadline; due once the horizon has
+    ended; else open (see :func:`aitrends.query.forecast_status`)."""
     interval = horizon_interval(fact.horizon, kb.said(fact))
     end = interval[1] if interval is not None else None
     return Status(forecast_status(end, fact.id in kb.resolutions, as_of))
@@ -116,7 +118,7 @@ def ledger(
     open-ended) are left out by the deadline filters. Sorted by deadline, then id.
     """
     day = _as_date(as_of)
-    wanted = {Status(s) for s in ([status] if isinstance(status, str | Status) else status or [])}
+    wanted = {parse_status(s) for s in ([status] if isinstance(status, str | Status) else status or [])}
     people = set(kb.resolve_many("entities", person))
     before = PartialDate.parse(horizon_before) if horizon_before is not None else None
     after = PartialDate.parse(horizon_after) if horizon_after is not None else None
@@ -142,6 +144,17 @@ def ledger(
     far = dt.date.max
     out.sort(key=lambda f: ((_end(kb, f) or far), f.id))
     return out
+
+
+def parse_status(value: Status | str) -> Status:
+    """A status as typed (``Due``, ``resolved``...); UsageError naming the choices otherwise."""
+    from .errors import UsageError
+    from .query import STATUSES, pick
+
+    found = pick(str(value), STATUSES)
+    if found is None:
+        raise UsageError(f"--status: '{value}' is not one of {', '.join(STATUSES)}")
+    return Status(found)
 
 
 def _end(kb: KnowledgeBase, fact: m.Forecast) -> dt.date | None:

@@ -2,7 +2,7 @@
 
 The rows are plain Python (dates as :class:`datetime.date`, numbers as floats, lists as
 lists) so that the CSV and Parquet exports share them without pandas. pandas is an optional
-extra (``pip install 'aitrends[pandas]'``); :func:`to_pandas` raises
+extra (``pip install '.[pandas]'`` in a clone); :func:`to_pandas` raises
 :class:`MissingDependencyError` when it is not installed.
 
 >>> df = kb.to_pandas(kind="figure", topic="inference-cost")      # doctest: +SKIP
@@ -30,13 +30,47 @@ class MissingDependencyError(AitrendsError):
 
 
 def require(module: str, extra: str) -> Any:
-    """Import ``module`` or raise :class:`MissingDependencyError` naming the extra to install."""
+    """Import ``module`` or raise :class:`MissingDependencyError` saying how to install it,
+    for the way aitrends itself was installed (see :func:`install_hint`)."""
     try:
         return importlib.import_module(module)
     except ImportError:
         raise MissingDependencyError(
-            f"{module} is not installed; install it with: pip install 'aitrends[{extra}]'"
+            f"{module} is not installed; install it with: {install_hint(extra, module)}"
         ) from None
+
+
+def install_hint(extra: str, package: str) -> str:
+    """The pip command that adds the optional ``extra`` to this installation of aitrends.
+
+    From a clone or a directory (pip's ``direct_url.json`` names it): ``pip install
+    '/path/to/aitrends[plot]'`` (``-e`` if it was editable); from a git URL, that URL; from a
+    package index, ``pip install 'aitrends[plot]'``; not installed at all (run from the source
+    tree), the package itself: ``pip install matplotlib``.
+    """
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        dist = metadata.distribution("aitrends")
+    except metadata.PackageNotFoundError:
+        return f"pip install {package}"
+    try:
+        info = json.loads(dist.read_text("direct_url.json") or "{}")
+    except ValueError:
+        info = {}
+    url = str(info.get("url", ""))
+    if "vcs_info" in info:
+        return f"pip install 'aitrends[{extra}] @ {info['vcs_info'].get('vcs', 'git')}+{url}'"
+    if url.startswith("file://"):
+        path = unquote(urlparse(url).path)
+        if info.get("dir_info", {}).get("editable"):
+            return f"pip install -e '{path}[{extra}]'"
+        if "dir_info" in info:
+            return f"pip install '{path}[{extra}]'"
+        return f"pip install {package}"  # installed from a wheel or sdist file
+    return f"pip install 'aitrends[{extra}]'"
 
 
 # Column types: str, float, int, bool, date (datetime.date; datetime64 in pandas), list.

@@ -67,7 +67,7 @@ from .cache import (
 )
 from .config import debug_enabled, lock_timeout
 from .errors import DataError
-from .kb import KnowledgeBase, _names, search_fields
+from .kb import KnowledgeBase, _names, _words, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
@@ -553,7 +553,7 @@ def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
         for kind in ("people", "organizations") if ns == "entities" else (ns,):
             for rec in kb.table(kind).values():
                 texts.update(_names(rec, kb))
-                texts.update(rec.name_en.split() if kind in ("people", "organizations") else ())
+                texts.update(_words(rec, kb))
         for text in sorted(t for t in texts if t.strip()):
             found = index.lookup(text).ids
             out["lookups"].append((ns, text, found[0] if len(found) == 1 else None))

@@ -12,7 +12,7 @@ from . import models as m
 from .dates import PartialDate
 from .errors import AmbiguousError, DataError, NotFoundError, Problem, UsageError
 from .loader import Loaded, Origin, RawData, load_dirs, resolve_data_dirs
-from .search import Hit, Match, NameIndex, TextIndex, fact_fields, suggest
+from .search import Hit, Match, NameIndex, TextIndex, fact_fields
 
 T = TypeVar("T")
 Entity = m.Person | m.Organization
@@ -68,9 +68,62 @@ class KnowledgeBase:
         self._counts: dict[str, dict[str, Counter[str]]] = {}
         self.invalid_ids: set[str] = set()
         """Ids of records that failed validation; references to them are not reported again."""
+        self.invalid_facts: list[tuple[dict[str, Any], Origin]] = []
+        """Facts that failed validation, as read (their references are checked all the same)."""
         self._text_index: TextIndex | None = None
+        self.corrections: list[tuple[str, str]] = []
+        """(text, id) of each name taken as a typo of another by :meth:`resolve`, in order, for
+        a notice ("taking 'Amodie' as Dario Amodei"); the command line shows them in tables."""
         self._selectable: sqlite3.Connection | None = None
         self._children: dict[str, list[str]] = defaultdict(list)
+
+    # ------------------------------------------------------------------ display
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of facts by kind and of the reference records, and the layers (data
+        directories, lowest first, the bundled data called ``bundled``): what a notebook shows."""
+        from .config import bundled_data_dir
+
+        kinds = Counter(f.kind.value for f in self._by_kind["facts"].values())
+        bundled = os.path.realpath(bundled_data_dir())
+        return {
+            "facts": len(self._by_kind["facts"]),
+            "by_kind": {k.value: kinds.get(k.value, 0) for k in m.FactKind},
+            **{kind: len(self._by_kind[kind]) for kind in _KINDS if kind != "facts"},
+            "resolutions": len(self.resolutions),
+            "layers": ["bundled" if os.path.realpath(d) == bundled else os.fspath(d) for d in self.dirs],
+        }
+
+    def __repr__(self) -> str:
+        from .tables import counted
+
+        s = self.summary()
+        kinds = ", ".join(counted(n, k) for k, n in s["by_kind"].items())
+        others = ", ".join(
+            counted(s[kind], _SINGULAR[kind])
+            for kind in ("sources", "people", "organizations", "topics", "metrics")
+        )
+        return (
+            f"<KnowledgeBase: {counted(s['facts'], 'fact')} ({kinds}); {others}; "
+            f"{counted(s['resolutions'], 'resolution')}; layers: {', '.join(s['layers']) or 'none'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The summary as a small HTML table, for Jupyter."""
+        from html import escape
+
+        s = self.summary()
+        rows = [
+            ("facts", f"{s['facts']:,} (" + ", ".join(f"{n:,} {k}" for k, n in s["by_kind"].items()) + ")")
+        ]
+        rows += [
+            (kind, f"{s[kind]:,}") for kind in ("sources", "people", "organizations", "topics", "metrics")
+        ]
+        rows += [("resolutions", f"{s['resolutions']:,}"), ("layers", ", ".join(s["layers"]) or "none")]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows
+        )
+        return f"<table><caption style='text-align:left'>aitrends knowledge base</caption>{body}</table>"
 
     # ------------------------------------------------------------------ building
 
@@ -80,6 +133,7 @@ class KnowledgeBase:
         kb = cls()
         kb.dirs = list(raw.dirs)
         kb.invalid_ids = set(raw.invalid_ids)
+        kb.invalid_facts = list(raw.invalid_facts)
         kb.files = list(raw.files)
         problems = list(raw.problems)
         for kind in _KINDS:
@@ -191,9 +245,12 @@ class KnowledgeBase:
 
     def get(self, fact_id: str) -> m.FactBase:
         """The fact with this id; NotFoundError (with suggestions) when there is none."""
-        fact = self._by_kind["facts"].get(fact_id)
+        facts = self._by_kind["facts"]
+        fact = facts.get(fact_id)
         if fact is None:
-            raise NotFoundError(f"Unknown fact '{fact_id}'" + _did_you_mean(fact_id, self._by_kind["facts"]))
+            fact = facts.get(fact_id.strip().casefold())  # ids are lowercase: LEE-WIRED-... finds it
+        if fact is None:
+            raise NotFoundError(f"unknown fact '{fact_id}'" + _did_you_mean(fact_id, facts))
         assert isinstance(fact, m.FactBase)
         return fact
 
@@ -240,8 +297,7 @@ class KnowledgeBase:
             tables = ("people", "organizations") if kind == "entities" else (kind,)
             for table in tables:
                 for rec in self._by_kind[table].values():
-                    words = rec.name_en.split() if isinstance(rec, m.Person | m.Organization) else []
-                    index.add(rec.id, _names(rec, self), words)
+                    index.add(rec.id, _names(rec, self), _words(rec, self))
             self._name_index[kind] = index
         return self._name_index[kind]
 
@@ -262,6 +318,8 @@ class KnowledgeBase:
             raise UsageError(f"empty {what} name")
         match = self.lookup(kind, text)
         if len(match.ids) == 1:
+            if match.how == "fuzzy" and (text, match.ids[0]) not in self.corrections:
+                self.corrections.append((text, match.ids[0]))
             return match.ids[0]
         if match.ids:
             listed = ", ".join(f"'{i}' ({self.name_of(i)})" for i in match.ids)
@@ -305,9 +363,11 @@ class KnowledgeBase:
         from .query import Selection, select
 
         topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
-        kinds = {m.FactKind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
+        kinds = {fact_kind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
         lo = PartialDate.parse(since) if since is not None else None
         hi = PartialDate.parse(until) if until is not None else None
+        if lo is not None and hi is not None and lo.start > hi.end:
+            raise UsageError(f"--since {lo} is after --until {hi}: no date can be both")
         query = " ".join([text] if isinstance(text, str) else text or [])
         sel = Selection(
             kinds=kinds,
@@ -365,9 +425,17 @@ class KnowledgeBase:
 
         return self.text_index().search(query, fields=lang_fields(lang), require_all=require_all)
 
-    def quotes(self, person: str, *, topic: str | Sequence[str] | None = None) -> list[m.FactBase]:
-        """Everything ``person`` said (every fact they are the speaker of, of any kind)."""
-        return self.facts(person=person, topic=topic)
+    def quotes(
+        self,
+        person: str,
+        *,
+        topic: str | Sequence[str] | None = None,
+        kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None,
+        limit: int | None = None,
+    ) -> list[m.FactBase]:
+        """Everything ``person`` said: every fact they are the speaker of, of any kind unless
+        ``kind`` narrows it (``kb.quotes("Amodei", kind="quote")``)."""
+        return self.facts(person=person, topic=topic, kind=kind, limit=limit)
 
     def forecasts(self, **filters: Any) -> list[m.Forecast]:
         """The forecast ledger; see :func:`aitrends.forecasts.ledger` for the filters
@@ -454,14 +522,39 @@ def search_fields(kb: KnowledgeBase, fact: m.FactBase) -> dict[str, str]:
     return fact_fields(fact, names, labels)
 
 
+def _words(rec: Any, kb: KnowledgeBase) -> list[str]:
+    """The weak keys of a record: each word of a person's or organization's English name, and
+    every name of a source's outlet (so that "WIRED" finds the one source from Wired, and an
+    outlet with several sources is reported as ambiguous)."""
+    if isinstance(rec, m.Person | m.Organization):
+        return rec.name_en.split()
+    if isinstance(rec, m.Source):
+        outlet = kb.entity(rec.outlet)
+        return _names(outlet, kb) if outlet is not None else [rec.outlet]
+    return []
+
+
 def _zh_names(kb: KnowledgeBase, entity_id: str) -> list[str]:
     rec = kb.entity(entity_id)
     return [n for n in (getattr(rec, "name_zh_hans", None), getattr(rec, "name_zh_hant", None)) if n]
 
 
+def fact_kind(value: str | m.FactKind) -> m.FactKind:
+    """A kind of fact as typed (``Quote``, ``figures``); UsageError naming the choices otherwise."""
+    from .query import FACT_KINDS, pick
+
+    found = pick(str(value), FACT_KINDS)
+    if found is None:
+        raise UsageError(f"--kind: '{_clean(str(value))}' is not one of {', '.join(FACT_KINDS)}")
+    return m.FactKind(found)
+
+
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    found = suggest(word, choices)
-    return f". Did you mean '{found[0]}'?" if found else ""
+    """ " (did you mean 'a' or 'b'?)" for ids that begin with, contain or resemble ``word``."""
+    from .search import closest
+
+    found = [k for k, _ in closest(word.strip().casefold(), choices, limit=3)]
+    return " (did you mean " + " or ".join(f"'{k}'" for k in found) + "?)" if found else ""
 
 
 def _clean(text: str) -> str:

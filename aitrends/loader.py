@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -230,6 +230,8 @@ class RawData:
     """Facts read so far, valid or not (for the ``max_facts`` limit)."""
     invalid_ids: set[str] = field(default_factory=set)
     """Ids of records that failed validation (already reported)."""
+    invalid_facts: list[tuple[dict[str, Any], Origin]] = field(default_factory=list)
+    """Facts that failed validation, as read, so that their references are checked too."""
 
     def bucket(self, key: str) -> Loaded:
         """The :class:`Loaded` for a top-level key such as ``people``."""
@@ -311,11 +313,15 @@ def parse_items(
     file: str,
     problems: list[Problem],
     invalid: set[str] | None = None,
+    failed: list[tuple[dict[str, Any], int]] | None = None,
+    english: Container[str] = (),
 ) -> list[tuple[Any, int]]:
     """Validate every item of ``doc.data[key]``; return (item, index) pairs for the valid ones.
 
     The ids of items that fail are added to ``invalid``, so that references to them are not
-    reported a second time as dangling.
+    reported a second time as dangling, and the items (dicts) to ``failed``. A fact of a
+    source in ``english`` (ids of sources written in English only) may leave out
+    ``excerpt_en``: it is the excerpt.
     """
     raw = doc.data.get(key) if isinstance(doc.data, dict) else None
     if raw is None:
@@ -329,11 +335,31 @@ def parse_items(
         line = doc.line_of((key, i))
         if key == "facts" and isinstance(item, dict) and default_source and "source" not in item:
             item = {**item, "source": default_source}
+        if (
+            key == "facts"
+            and isinstance(item, dict)
+            and "excerpt_en" not in item
+            and item.get("source") in english
+        ):
+            item = {
+                **item,
+                "excerpt_en": item.get("excerpt"),
+                "excerpt_en_original": item.get("excerpt_en_original", True),
+            }
+        if key == "facts" and isinstance(item, dict) and _bad_kind(item):
+            problems += _without_kind(item, key, i, doc, file)
+            if invalid is not None and isinstance(item.get("id"), str):
+                invalid.add(item["id"])
+            if failed is not None:
+                failed.append((item, i))
+            continue
         try:
             obj = model.model_validate(item) if model is not None else _fact_adapter.validate_python(item)
         except ValidationError as e:
             if invalid is not None and isinstance(item, dict) and isinstance(item.get("id"), str):
                 invalid.add(item["id"])
+            if failed is not None and isinstance(item, dict):
+                failed.append((item, i))
             kind = item.get("kind") if isinstance(item, dict) else None
             base = None
             if isinstance(kind, str) and kind in m.FactKind._value2member_map_:  # (kind: [a] is unhashable)
@@ -355,6 +381,44 @@ def parse_items(
                 )
             continue
         out.append((obj, i))
+    return out
+
+
+def _bad_kind(item: dict[str, Any]) -> bool:
+    """A fact without a kind (an unknown kind is reported by validation as it is)."""
+    return item.get("kind") is None
+
+
+_KIND_SPECIFIC = {
+    name
+    for cls in m.FACT_CLASSES.values()
+    for name in cls.model_fields
+    if name not in m.FactBase.model_fields
+}
+"""Fields only some kinds of fact have (horizon, criteria, ...)."""
+
+
+def _without_kind(item: dict[str, Any], key: str, i: int, doc: Document, file: str) -> list[Problem]:
+    """The problems of a fact with no kind: that, and every problem of the fields all facts
+    share (the fields of a particular kind cannot be checked without one)."""
+    kinds = ", ".join(k.value for k in m.FactKind)
+    message = f"required field is missing (one of {kinds})"
+    line = doc.line_of((key, i))
+    out = [Problem(file, doc.line_of((key, i, "kind")) or line, loc_text((key, i, "kind")), message)]
+    probe = {k: v for k, v in item.items() if k not in _KIND_SPECIFIC}
+    probe["kind"] = m.FactKind.claim.value
+    try:
+        m.FactBase.model_validate(probe)
+    except ValidationError as e:
+        seen: set[tuple[Any, ...]] = set()
+        for err in e.errors(include_url=False):
+            loc = _data_loc(item, tuple(err["loc"]))
+            if loc in seen or loc[:1] == ("kind",):
+                continue
+            seen.add(loc)
+            path = (key, i, *loc)
+            owner = _model_for(loc, m.FactBase)
+            out.append(Problem(file, doc.line_of(path) or line, loc_text(path), _message(err, owner)))
     return out
 
 
@@ -482,12 +546,21 @@ def _load_file(path: Path, raw: RawData, layer: int) -> None:
     for p, ln in doc.lines.items():
         if len(p) > 2:
             field_lines.setdefault(p[:2], {})[p[2:]] = ln
+    english = {
+        s.id for s in raw.sources.items if isinstance(s, m.Source) and set(s.language) == {m.Language.en}
+    }
     for key, model in plan:
         bucket = raw.bucket(key)
-        for obj, i in parse_items(doc, key, model, file, raw.problems, raw.invalid_ids):
+        failed: list[tuple[dict[str, Any], int]] = []
+        for obj, i in parse_items(doc, key, model, file, raw.problems, raw.invalid_ids, failed, english):
             lines = field_lines.get((key, i), {})
             bucket.items.append(obj)
             bucket.where.append(Origin(file, doc.line_of((key, i)), layer, (key, i), lines))
+        if key == "facts":
+            raw.invalid_facts += [
+                (item, Origin(file, doc.line_of((key, i)), layer, (key, i), field_lines.get((key, i), {})))
+                for item, i in failed
+            ]
 
 
 def data_files(directory: Path) -> list[Path]:

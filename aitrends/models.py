@@ -294,6 +294,14 @@ class PeriodUnit(StrEnum):
     year = "year"
 
 
+def _singular_unit(value: Any) -> Any:
+    """``months``, ``Years`` as ``month``, ``year``: a plural or capitalised unit is accepted."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return word[:-1] if word.endswith("s") and word[:-1] in PeriodUnit._value2member_map_ else word
+    return value
+
+
 MONTHS_PER_UNIT: dict[PeriodUnit, float] = {
     PeriodUnit.day: 12 / 365.25,
     PeriodUnit.week: 7 * 12 / 365.25,
@@ -318,8 +326,8 @@ class Rate(Model):
     """Length of the period in ``period_unit``."""
     period_high: Number | None = Field(default=None, gt=0)
     """Upper end when the period is a range ('every 3-4 months')."""
-    period_unit: PeriodUnit
-    """day, week, month or year."""
+    period_unit: Annotated[PeriodUnit, BeforeValidator(_singular_unit)]
+    """day, week, month or year. The plural (``months``) is accepted too."""
     bound: Bound = Bound.exact
     """How the text hedges it ('or even more' is at-least)."""
     stated: Text
@@ -617,7 +625,8 @@ class FactBase(Record):
     excerpt: Text
     """Verbatim text of the article, in its language and script."""
     excerpt_en: Text
-    """English of the excerpt: the article's own where it has one, else our translation."""
+    """English of the excerpt: the article's own where it has one, else our translation. May
+    be left out for a source written in English only: it is then the excerpt (and original)."""
     excerpt_en_original: bool = False
     """True when ``excerpt_en`` is verbatim from the article (then it is verified too)."""
     said: PartialDate | Literal["unknown"] | None = None

@@ -1,6 +1,6 @@
 """Charts of a topic: dated figures on a log scale, and its rates side by side.
 
-matplotlib is an optional extra (``pip install 'aitrends[plot]'``). Figures are drawn on a
+matplotlib is an optional extra (``pip install '.[plot]'`` in a clone). Figures are drawn on a
 bare :class:`matplotlib.figure.Figure` with the Agg canvas, so nothing here touches pyplot's
 global state or needs a display.
 
@@ -107,7 +107,7 @@ def _topic_figure(kb: KnowledgeBase, topic: str, *, width: float) -> Any:
     figures = dated_figures(kb, topic_id)
     trends = kb.trends(topic=topic_id)
     if not figures and not trends:
-        raise NotFoundError(f"Nothing to plot for topic '{topic_id}': no dated figures and no rates")
+        raise NotFoundError(f"nothing to plot for topic '{topic_id}': no dated figures and no rates")
     by_unit: dict[str, list[m.FactBase]] = defaultdict(list)
     for f in figures:
         by_unit[_unit(f.quantity)].append(f)  # type: ignore[arg-type]
@@ -155,10 +155,14 @@ def _figures_panel(
         assert q is not None
         groups[(f.metric or "", _MARKERS.get(q.bound, "o"))].append(f)
     metrics = sorted({metric for metric, _ in groups})
+    every_x = [f.quantity.as_of.midpoint for f in facts]  # type: ignore[union-attr]
+    lo, hi = min(every_x), max(every_x)
     for (metric, marker), members in sorted(groups.items()):
         xs = [f.quantity.as_of.midpoint for f in members]  # type: ignore[union-attr]
         ys = [_y(f.quantity) for f in members]  # type: ignore[arg-type]
-        name = kb.name_of(metric) if metric else "no metric"
+        # a figure on no metric is named by what it is about ("Google"), not "no metric"
+        about = sorted({kb.name_of(a) for f in members for a in f.about})
+        name = kb.name_of(metric) if metric else (", ".join(about) or "other figures")
         hedge = {"v": " (at most)", "^": " (at least)"}.get(marker, "")
         color = f"C{metrics.index(metric) % 10}"
         (line,) = ax.plot(
@@ -167,7 +171,16 @@ def _figures_panel(
         line.set_gid(POINT_GID)
         for f, x, y in zip(members, xs, ys, strict=True):
             where[f.id] = (ax, x, y)
-            ax.annotate(_label(kb, f), (x, y), textcoords="offset points", xytext=(6, 4), fontsize="small")
+            # labels of points in the right half go to their left, so none runs off the chart
+            left = hi > lo and (x - lo) / (hi - lo) > 0.5
+            ax.annotate(
+                _label(kb, f),
+                (x, y),
+                textcoords="offset points",
+                xytext=(-6, 4) if left else (6, 4),
+                ha="right" if left else "left",
+                fontsize="small",
+            )
             q = f.quantity
             if q is not None and q.bound is m.Bound.range:
                 ax.vlines(x, q.low, q.high, color=color)

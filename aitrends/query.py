@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
 
-KINDS = ("claim", "forecast", "quote", "figure")
-"""The kinds of fact (:class:`aitrends.models.FactKind`, which the hot path does not import)."""
 ORDER = "ORDER BY f.date_start IS NULL, f.date_start, f.id"
 """Chronological by the date said (undated last), then by id."""
 
@@ -145,11 +143,31 @@ def interval(text: str) -> tuple[str, str] | None:
 
 
 def forecast_status(end: dt.date | None, resolved: bool, as_of: dt.date) -> str:
-    """``resolved`` once a resolution is recorded; ``due`` once the horizon has ended (its
-    last day is before ``as_of``); else ``open``."""
+    """``resolved`` once a resolution is recorded; ``undated`` when the forecast has no
+    deadline (no horizon, an open end, or a relative horizon of unknown start), so it can never
+    fall due; ``due`` once the horizon has ended (its last day is before ``as_of``); else
+    ``open`` (the deadline is ahead)."""
     if resolved:
         return "resolved"
-    return "due" if end is not None and end < as_of else "open"
+    if end is None:
+        return "undated"
+    return "due" if end < as_of else "open"
+
+
+FACT_KINDS = ("claim", "forecast", "quote", "figure")
+"""The kinds of fact, in the order messages list them (:class:`aitrends.models.FactKind`)."""
+STATUSES = ("open", "due", "undated", "resolved")
+"""Where a forecast stands (:func:`forecast_status`), in the order messages list them."""
+
+
+def pick(text: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` that ``text`` names, forgiving case, surrounding spaces and a
+    plural (``Quote``, ``figures``, `` Due``); None when it names none."""
+    word = text.strip().casefold()
+    for choice in choices:
+        if word in (choice, choice + "s", choice + "es"):
+            return choice
+    return None
 
 
 def daily_fields(horizon_end: str | None, resolved: Any, today: dt.date) -> dict[str, Any]:

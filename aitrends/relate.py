@@ -16,18 +16,32 @@ if TYPE_CHECKING:
 AGREE = 0.20
 """Two annual rates agree when their logarithms differ by at most this fraction."""
 
-_REL_INVERSE = {
-    m.LinkRel.derived_from: "is derived into it",
-    m.LinkRel.supports: "is supported by it",
-    m.LinkRel.contradicts: "is contradicted by it",
-    m.LinkRel.same_as: "is the same as it",
-    m.LinkRel.part_of: "contains it",
-    m.LinkRel.responds_to: "is answered by it",
-    m.LinkRel.paraphrases: "is paraphrased by it",
-    m.LinkRel.follows: "is followed by it (a later period of the series)",
-    m.LinkRel.rival_estimate: "has it as a rival estimate",
-    m.LinkRel.updates: "is updated by it (a later view)",
+_REL = {
+    m.LinkRel.supports: "this fact supports it",
+    m.LinkRel.contradicts: "this fact contradicts it",
+    m.LinkRel.same_as: "it states the same as this fact",
+    m.LinkRel.derived_from: "this fact is derived from it",
+    m.LinkRel.part_of: "this fact is part of it",
+    m.LinkRel.responds_to: "this fact responds to it",
+    m.LinkRel.paraphrases: "this fact paraphrases it",
+    m.LinkRel.follows: "this fact follows it (a later period of the same series)",
+    m.LinkRel.rival_estimate: "this fact is a rival estimate to it",
+    m.LinkRel.updates: "this fact updates it (a later view)",
 }
+"""Why a fact is related, when this fact links to it."""
+_REL_INVERSE = {
+    m.LinkRel.supports: "this fact is supported by it",
+    m.LinkRel.contradicts: "this fact is contradicted by it",
+    m.LinkRel.same_as: "it states the same as this fact",
+    m.LinkRel.derived_from: "it is derived from this fact",
+    m.LinkRel.part_of: "this fact contains it",
+    m.LinkRel.responds_to: "this fact is answered by it",
+    m.LinkRel.paraphrases: "this fact is paraphrased by it",
+    m.LinkRel.follows: "it follows this fact (a later period of the same series)",
+    m.LinkRel.rival_estimate: "it is a rival estimate to this fact",
+    m.LinkRel.updates: "it updates this fact (a later view)",
+}
+"""Why a fact is related, when it links to this fact."""
 
 
 @dataclass
@@ -64,7 +78,7 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
     facts = kb.table("facts")
     for link in fact.links:
         if link.fact in facts:
-            add(facts[link.fact], 10, f"this fact {link.rel.value.replace('-', ' ')} it")
+            add(facts[link.fact], 10, _REL[link.rel])
     family = _metric_family(kb, fact.metric) if fact.metric else set()
     origins = {c.by for c in fact.cited if c.by is not None}
     topics = set(fact.topics)
@@ -74,7 +88,7 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
             continue
         for link in other.links:
             if link.fact == fact.id:
-                add(other, 10, f"this fact {_REL_INVERSE[link.rel]}")
+                add(other, 10, _REL_INVERSE[link.rel])
         if family and other.metric in family:
             same = other.metric == fact.metric
             where = "another source" if other.source != fact.source else "the same source"

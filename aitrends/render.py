@@ -41,6 +41,7 @@ class CiteFormat(StrEnum):
 
     csl_json = "csl-json"
     bibtex = "bibtex"
+    biblatex = "biblatex"
     text = "text"
 
 

@@ -122,7 +122,7 @@ class NameIndex:
         substitutions and swaps of two neighbours); if several records are equally close the
         name is ambiguous. Nothing close gives suggestions only.
         """
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
         key = name_key(text)
@@ -146,13 +146,30 @@ class NameIndex:
                 ids = by_distance[min(by_distance)]
                 return Match(sorted(ids), "fuzzy" if len(ids) == 1 else "ambiguous")
         ranked: dict[str, float] = {}
-        for choice, score, _ in process.extract(
-            key, list(self.strong), scorer=fuzz.ratio, limit=12, score_cutoff=50
-        ):
+        for choice, score in closest(key, self.strong):
             for rid in self.strong[choice]:
                 ranked[rid] = max(ranked.get(rid, 0.0), score)
         best = sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0]))
         return Match([], "none", [rid for rid, _ in best[:3]])
+
+
+def closest(key: str, keys: Iterable[str], *, limit: int = 12) -> list[tuple[str, float]]:
+    """The ``keys`` worth suggesting for a folded ``key`` that matched none, best first, with
+    a score: keys it begins (200 and up), keys it is part of, or that are part of it (100 and
+    up, the closer in length the better), else close spellings (fuzzy ratio of at least 65)."""
+    from rapidfuzz import fuzz, process
+
+    keys = list(dict.fromkeys(keys))
+    scored: dict[str, float] = {}
+    for k in keys:
+        if k.startswith(key) or (len(k) >= 3 and key.startswith(k)):
+            scored[k] = 200 + 100 * min(len(k), len(key)) / max(len(k), len(key))
+        elif key in k or (len(k) >= 4 and k in key):
+            scored[k] = 100 + 100 * min(len(k), len(key)) / max(len(k), len(key))
+    if not scored:  # a misspelling only when no key begins or contains it
+        for choice, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=65):
+            scored[choice] = score
+    return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 # --------------------------------------------------------------------------- full text

@@ -82,15 +82,52 @@ def safe_text(value: object) -> str:
     text = str(value).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     if text.isprintable():  # the common case (unprintable also covers Zs, Co and Cn, kept below)
         return text
-    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+    return "".join(
+        _escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES and not _joins_emoji(text, i) else c
+        for i, c in enumerate(text)
+    )
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a zero-width joiner between two pictographs (👨‍👩‍👧), which a
+    terminal draws as one emoji: kept, where any other invisible character is escaped."""
+    if text[i] != "\u200d" or i == 0 or i + 1 >= len(text):
+        return False
+    before = text[i - 1]
+    if before == "\ufe0f" or "\U0001f3fb" <= before <= "\U0001f3ff":
+        before = text[i - 2] if i >= 2 else ""
+    return all(c and (0x2600 <= ord(c) <= 0x27BF or ord(c) >= 0x1F000) for c in (before, text[i + 1]))
+
+
+_PLURALS = {"person": "people", "summary": "summaries", "is": "are", "entry": "entries"}
+
+
+def counted(n: int, word: str) -> str:
+    """``n`` and ``word`` in agreement: "1 claim", "2 claims", "1 person", "0 people"."""
+    if n == 1:
+        return f"{n:,} {word}"
+    return f"{n:,} {_PLURALS.get(word, word + 's')}"
+
+
+_ZWJ, _VS16 = "\u200d", "\ufe0f"
+_SEQUENCES = re.compile("[\u200d\ufe0f\U0001f3fb-\U0001f3ff]")
+"""Characters whose width depends on their neighbours: the zero-width joiner, the emoji
+variation selector (VS16) and the skin-tone modifiers."""
 
 
 def char_width(ch: str) -> int:
-    """Columns a character takes on a terminal: 2 for East Asian Wide and Fullwidth, 0 for
-    combining marks and the highlight marks, else 1."""
+    """Columns a character takes on a terminal by itself: 2 for East Asian Wide and Fullwidth,
+    0 for combining marks (categories Mn and Me, such as Thai vowel signs and VS16), format
+    characters, Hangul medial vowels and final consonants, and the highlight marks; else 1."""
     w = _widths.get(ch)
     if w is None:
-        if unicodedata.combining(ch):
+        cp = ord(ch)
+        if (
+            unicodedata.combining(ch)
+            or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+            or 0x1160 <= cp <= 0x11FF
+            or 0xD7B0 <= cp <= 0xD7FF
+        ):
             w = 0
         else:
             w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
@@ -98,16 +135,76 @@ def char_width(ch: str) -> int:
     return w
 
 
+def _emoji(ch: str) -> bool:
+    """A wide pictograph that a skin-tone modifier attaches to."""
+    return char_width(ch) == 2 and (0x2600 <= ord(ch) <= 0x27BF or ord(ch) >= 0x1F000)
+
+
+def _wide_with_vs16(ch: str) -> bool:
+    """A narrow character that VS16 draws as a two-column emoji (1️⃣, ❤️, ©️, ‼️)."""
+    if ch in "0123456789#*\u203c\u2049":
+        return True
+    return not ch.isascii() and char_width(ch) == 1 and unicodedata.category(ch) in ("So", "Sm")
+
+
+def _sequence_width(text: str) -> int:
+    """:func:`text_width` of text with emoji sequences: a ZWJ joins the next character into
+    the one before it, VS16 widens a narrow emoji base, a skin tone adds nothing to an emoji."""
+    total, i, n = 0, 0, len(text)
+    last: str | None = None  # the last character that took columns
+    while i < n:
+        ch = text[i]
+        if ch == _ZWJ:
+            i += 2  # the joined character is drawn within the cluster before it
+            continue
+        if ch == _VS16:
+            if last is not None and _wide_with_vs16(last):
+                total += 1
+            last = None
+        elif "\U0001f3fb" <= ch <= "\U0001f3ff" and last is not None and _emoji(last):
+            pass
+        else:
+            w = char_width(ch)
+            total += w
+            if w:
+                last = ch
+        i += 1
+    return total
+
+
 def text_width(text: str) -> int:
-    """Columns a line of text takes on a terminal."""
+    """Columns a line of text takes on a terminal: East Asian wide characters take two,
+    combining marks none, and an emoji sequence (skin tone, ZWJ, VS16) its drawn width."""
     if text.isascii() and MARK_ON not in text:
         return len(text)
+    if _SEQUENCES.search(text):
+        return _sequence_width(text)
     get = _widths.get
     total = 0
     for ch in text:
         w = get(ch)
         total += char_width(ch) if w is None else w
     return total
+
+
+def _clusters(word: str, *, by_char: bool = False) -> list[str]:
+    """What East Asian text is broken between (:data:`_UNITS`; each character with
+    ``by_char``), with combining marks, joined characters, VS16 and skin tones kept on the
+    character they belong to."""
+    out: list[str] = []
+    joined = False
+    for unit in word if by_char else _UNITS.findall(word):
+        first = unit[0]
+        if out and (
+            joined
+            or (char_width(first) == 0 and first not in (MARK_ON, MARK_OFF))
+            or ("\U0001f3fb" <= first <= "\U0001f3ff" and _emoji(out[-1][-1]))
+        ):
+            out[-1] += unit
+        else:
+            out.append(unit)
+        joined = unit[-1] == _ZWJ
+    return out
 
 
 def wrap(text: str, width: int) -> list[tuple[str, int]]:
@@ -149,19 +246,20 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                 cur, used = cur + " ", used + 1
             # East Asian text breaks between characters, but not inside a run of ASCII
             # ("10%", "GPT-4") unless the run is longer than the line
-            for unit in _UNITS.findall(word):
+            for unit in _clusters(word):
                 uw = len(unit) if unit.isascii() else text_width(unit)
                 if used + uw > width and used:
                     carry = ""
+                    last = _clusters(cur)[-1] if unit[0] in _NO_LINE_START and cur else ""
                     if (
-                        unit[0] in _NO_LINE_START
-                        and len(cur) > 1
-                        and " " not in cur[-2:]
-                        and not cur[-1].isascii()  # not the end of a run such as "10%"
-                        and char_width(cur[-1]) + uw <= width
+                        last
+                        and len(cur) > len(last)
+                        and " " not in cur[-len(last) - 1 :]
+                        and not last.isascii()  # not the end of a run such as "10%"
+                        and text_width(last) + uw <= width
                     ):
-                        carry, cur = cur[-1], cur[:-1]  # closing punctuation keeps a character
-                        used -= char_width(carry)
+                        carry, cur = last, cur[: -len(last)]  # closing punctuation keeps a character
+                        used -= text_width(carry)
                     kept = cur.rstrip(" ")
                     out.append((kept, used - (len(cur) - len(kept))))
                     cur, used = carry, text_width(carry)
@@ -169,12 +267,13 @@ def wrap(text: str, width: int) -> list[tuple[str, int]]:
                     cur += unit
                     used += uw
                     continue
-                for ch in unit:  # an ASCII run longer than a line
-                    if used + 1 > width and used:
+                for piece in _clusters(unit, by_char=True):  # an ASCII run longer than a line
+                    pw = text_width(piece)
+                    if used + pw > width and used:
                         out.append((cur, used))
                         cur, used = "", 0
-                    cur += ch
-                    used += 1
+                    cur += piece
+                    used += pw
         out.append((cur, used))
     return out
 
@@ -222,11 +321,11 @@ def _wrap_ascii(paragraph: str, width: int, out: list[tuple[str, int]]) -> None:
 
 
 def _fold_ascii(word: str, width: int, out: list[tuple[str, int]]) -> tuple[str, int]:
-    """Lines of an ASCII word longer than ``width`` onto ``out``, broken after a hyphen where
-    there is one in the second half of the line; the rest of the word and its width."""
+    """Lines of an ASCII word longer than ``width`` onto ``out``, broken after the last hyphen
+    that fits (so ids break between their parts); the rest of the word and its width."""
     while len(word) > width:
         cut = word.rfind("-", 0, width) + 1
-        cut = cut if cut > width // 2 else width
+        cut = cut if cut > 0 else width
         out.append((word[:cut], cut))
         word = word[cut:]
     return word, len(word)
@@ -244,6 +343,14 @@ def clip(text: str, limit: int = MAX_CELL_CHARS) -> str:
     return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
+SHORT_TOKEN = 10
+"""Widest token (a date, a number, a kind) kept whole however narrow the terminal."""
+_IDS = re.compile(r"(?<!\S)[a-z0-9]+(?:-[a-z0-9]+){2,}[,;]?(?!\S)")
+"""Words that are ids (three or more parts: fact, source and topic ids), perhaps listed."""
+PROSE_WORD = 6
+"""Longest word of prose that a narrow table still keeps whole (longer ones may break)."""
+_LONG_WORD = re.compile(f"[!-~]{{{PROSE_WORD}}}")
+"""A run of ASCII as long as :data:`PROSE_WORD`."""
 MIN_WIDTH = 12
 """Narrowest a wrapping column is made while others are wider (unless its text is narrower)."""
 
@@ -254,13 +361,15 @@ def layout(
     no_wrap: Sequence[bool],
     available: int,
     minimum: Sequence[int] | None = None,
+    whole: Sequence[int] | None = None,
 ) -> list[int]:
     """Column widths that fit ``available`` columns: each column as wide as its widest cell
     if all fit; else columns that do not wrap keep their width (if they can), and the others
     share what is left in proportion to their ratios, none narrower than its ``minimum``
     (:data:`MIN_WIDTH` by default) and a column narrower than its share giving the rest to
     the others. Columns without a ratio are kept as wide as their widest cell while the
-    columns with one can still have their minimum."""
+    columns with one can still have their minimum. ``whole`` is the narrowest each column
+    can be without breaking a word (a wrapping column is never made narrower)."""
     if sum(natural) <= available:
         return list(natural)
     n = len(natural)
@@ -271,6 +380,8 @@ def layout(
         pool, rest = list(range(n)), available  # even the fixed columns must give way
     floor = max(1, rest // len(pool))
     low = [min(natural[i], minimum[i] if minimum else MIN_WIDTH, floor) for i in range(n)]
+    if whole is not None:
+        low = [max(low[i], min(whole[i], natural[i])) for i in range(n)]
     short = [i for i in pool if ratios[i] is None]
     shared = [i for i in pool if ratios[i] is not None]
     if short and shared and rest - sum(natural[i] for i in short) >= sum(low[i] for i in shared):
@@ -312,13 +423,16 @@ def draw(
     bold_first: bool = False,
     styled: bool = False,
     unicode: bool = True,
+    group: int = 1,
 ) -> str:
     """A boxed table as text, each line ending in a newline.
 
     ``styled`` adds terminal styles (a bold header, an italic title, reversed highlights);
-    ``unicode=False`` draws the box with ASCII characters. The title is made safe here
-    (:func:`safe_text`); cells must already be. A cell longer than :data:`MAX_CELL_CHARS`
-    is cut (:func:`clip`), as is the title.
+    ``unicode=False`` draws the box with ASCII characters; ``group`` rows go between two rules
+    (with ``show_lines``). A table that cannot keep its short tokens and header words whole
+    in ``width`` is drawn stacked: each row as a card of header and value. The title is made
+    safe here (:func:`safe_text`); cells must already be. A cell longer than
+    :data:`MAX_CELL_CHARS` is cut (:func:`clip`), as is the title.
     """
     n = len(headers)
     if title:
@@ -338,7 +452,44 @@ def draw(
             widest = max((text_width(p) for c in column for p in c.split("\n")), default=0)
         natural[i] = max(natural[i], widest, 1)
     minimum = [max(MIN_WIDTH, text_width(h)) if show_header else MIN_WIDTH for h in headers]
-    widths = layout(natural, ratios, no_wrap, max(width - 3 * n - 1, n), minimum)
+    available = max(width - 3 * n - 1, n)
+    widths = None
+    if sum(natural) > available:
+        # Ids, dates, numbers (a column without spaces) and header words stay whole while the
+        # table can fit: such columns keep their width, and prose columns give way.
+        whole = _whole_widths(headers if show_header else [""] * n, rows, natural, no_wrap)
+        if sum(whole) > available and show_header and n > 2 and rows:
+            # too many columns for the terminal: one card per row, so that ids stay whole
+            return draw(
+                ["", ""],
+                [[h, row[i]] for row in rows for i, h in enumerate(headers)],
+                ratios=[None, 1],
+                no_wrap=[True, False],
+                title=title,
+                width=width,
+                show_header=False,
+                show_lines=show_lines,
+                bold_first=True,
+                styled=styled,
+                unicode=unicode,
+                group=n,
+            )
+        if sum(whole) > available:
+            # a card too narrow for that: still keep short tokens (dates, numbers, kinds) and
+            # header words whole; long ids break after a hyphen
+            heads = [
+                max((text_width(w) for w in h.split()), default=1) if show_header else 1 for h in headers
+            ]
+            whole = [
+                w if w <= SHORT_TOKEN and (no_wrap[i] or w == natural[i]) else heads[i]
+                for i, w in enumerate(whole)
+            ]
+        if sum(whole) <= available:
+            token = [(no_wrap[i] or whole[i] == natural[i]) and whole[i] >= natural[i] for i in range(n)]
+            widths = layout(natural, ratios, token, available, minimum, whole)
+
+    if widths is None:
+        widths = layout(natural, ratios, no_wrap, available, minimum)
     # a wide character needs two columns, even on a terminal too narrow for the table
     widths = [max(w, 2) if nw >= 2 else w for w, nw in zip(widths, natural, strict=True)]
 
@@ -385,7 +536,7 @@ def draw(
         separator = rule(box["rule"])
         out = []
         for k, parts in enumerate(zip(*columns, strict=True)):
-            if k and lines:
+            if k and lines and k % group == 0:
                 out.append(separator)
             height = max(map(len, parts))
             if height == 1:
@@ -414,6 +565,31 @@ def draw(
         out += body(rows, box["row"], None, show_lines)
         out.append(rule(box["bottom"]))
     return "".join(out)
+
+
+def _whole_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], natural: Sequence[int], no_wrap: Sequence[bool]
+) -> list[int]:
+    """The narrowest each column can be without breaking a word: a column whose cells are ASCII
+    without spaces (ids, dates, numbers) or that does not wrap, its widest cell; any other column its
+    longest header word, or its longest word up to :data:`PROSE_WORD` (longer words may break)."""
+    out = []
+    for i, header in enumerate(headers):
+        head = max((text_width(w) for w in header.split()), default=1)
+        cells = [row[i] for row in rows]
+        if no_wrap[i] or not any(" " in c.strip() or not c.isascii() for c in cells):
+            out.append(natural[i])
+            continue
+        # a word of Chinese breaks between characters; an English word may break if it must;
+        # an id in a list of them ("a-b-c, d-e") never
+        text = "\n".join(cells)
+        ids = max(map(len, _IDS.findall(text)), default=0)
+        if _LONG_WORD.search(text):
+            longest = PROSE_WORD
+        else:
+            longest = max((len(w) if w.isascii() else 2 for w in text.split()), default=1)
+        out.append(max(head, ids, min(longest, PROSE_WORD)))
+    return out
 
 
 def _marked(lines: list[tuple[str, int]], styled: bool) -> list[tuple[str, int]]:
@@ -462,8 +638,9 @@ def show(text: str, stream: TextIO, environ: Mapping[str, str] | None = None) ->
     """Write a table to ``stream``, through a pager when ``stream`` is a terminal and the
     table is taller than it (as git does): ``$AITRENDS_PAGER``, else ``$PAGER``, else
     ``less`` (with ``LESS=FRX`` unless ``$LESS`` is set: quit if the text fits, keep colours,
-    leave the text on the screen). A pager of ``cat`` or an empty ``$AITRENDS_PAGER`` turns
-    paging off; a pager that cannot start means the text is written as it is."""
+    leave the text on the screen; a ``$LESS`` without ``R`` gets it, so that colours are not
+    shown as escape codes). A pager of ``cat`` or an empty ``$AITRENDS_PAGER`` turns paging
+    off, and so does ``TERM=dumb``; a pager that cannot start means the text is written as it is."""
     env = os.environ if environ is None else environ
     command = _pager(text, stream, env)
     if command is None or not _page(text, command, stream, env):
@@ -478,8 +655,8 @@ def _pager(text: str, stream: TextIO, env: Mapping[str, str]) -> list[str] | Non
         height = os.get_terminal_size(stream.fileno()).lines
     except (AttributeError, ValueError, OSError):
         return None
-    if text.count("\n") < height:
-        return None
+    if text.count("\n") < height or env.get("TERM") == "dumb":
+        return None  # short enough, or a terminal that cannot run a pager
     choice = env.get("AITRENDS_PAGER", env.get("PAGER", "less"))
     import shlex
 
@@ -496,7 +673,12 @@ def _page(text: str, command: list[str], stream: TextIO, env: Mapping[str, str])
     import subprocess
 
     stream.flush()
-    pager_env = {**env, "LESS": env.get("LESS", "FRX")}
+    less = env.get("LESS")
+    if less is None:
+        less = "FRX"
+    elif "R" not in less and "r" not in less:
+        less += "R"  # the user's options, and colours drawn rather than shown as escape codes
+    pager_env = {**env, "LESS": less}
     try:
         proc = subprocess.Popen(
             command,

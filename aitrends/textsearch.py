@@ -76,11 +76,11 @@ def _allowed(
 ) -> set[str] | None:
     """The ids of the facts of these kinds, topics (with their descendants) and speakers, as
     :meth:`KnowledgeBase.facts` selects them; None without filters."""
-    from .query import KINDS
+    from .query import FACT_KINDS
 
     if not (kinds or topics or people):
         return None
-    if any(k not in KINDS for k in kinds):
+    if any(k not in FACT_KINDS for k in kinds):
         raise _Uncertain
     where, params = [], []
     if kinds:

@@ -239,6 +239,11 @@ def trends(
 # --------------------------------------------------------------------------- consistency
 
 
+ANNUAL_FACTOR = "annual factor"
+"""The unit of a rate as a factor of change per year (×18.75 a year is 18.75)."""
+PERCENT_A_YEAR = "percent a year"
+
+
 @dataclass
 class Check:
     """One recomputation: what the article states against what its numbers give."""
@@ -256,6 +261,11 @@ class Check:
     sources: list[str] = field(default_factory=list)
     """The sources of the facts compared (filled in by :func:`consistency`)."""
 
+    stated_value: Value | None = None
+    """The stated number, typed (``stated`` is its text)."""
+    computed_value: Value | None = None
+    """The computed number or interval, typed (``computed`` is its text)."""
+
     @property
     def scope(self) -> str:
         """``cross-source`` when the facts come from more than one source (the verdict then
@@ -263,7 +273,7 @@ class Check:
         return CROSS_SOURCE if len(self.sources) > 1 else "one source"
 
     def record(self) -> dict[str, Any]:
-        """A JSON-ready row."""
+        """A JSON-ready row: the texts, and the stated and computed values as numbers."""
         return {
             "check": self.kind,
             "verdict": self.verdict,
@@ -271,11 +281,37 @@ class Check:
             "sources": self.sources,
             "stated": self.stated,
             "computed": self.computed,
+            "stated_value": self.stated_value.record() if self.stated_value else None,
+            "computed_value": self.computed_value.record() if self.computed_value else None,
             "arithmetic": self.arithmetic,
             "difference": None if self.difference is None else round(self.difference, 4),
             "facts": self.facts,
             "note": self.note,
         }
+
+
+@dataclass
+class Value:
+    """A number or an interval of numbers with its unit, for a notebook to compute with:
+    ``low`` and ``high`` (equal for one number; None for no bound) in ``unit``."""
+
+    low: float | None
+    high: float | None
+    unit: str
+    """annual factor (×/year), percent per year, times, or percent."""
+
+    @classmethod
+    def of(cls, low: float, high: float, unit: str) -> Value:
+        """A value from two bounds, an infinite one (no bound) as None."""
+        return cls(None if math.isinf(low) else low, None if math.isinf(high) else high, unit)
+
+    def record(self) -> dict[str, Any]:
+        """``{"low", "high", "unit"}`` with numbers rounded to 6 significant digits."""
+
+        def r(x: float | None) -> float | None:
+            return None if x is None else float(f"{x:.6g}")
+
+        return {"low": r(self.low), "high": r(self.high), "unit": self.unit}
 
 
 def _verdict(stated: float, low: float, high: float) -> tuple[str, float | None]:
@@ -343,8 +379,20 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
         verdict, diff = _verdict(q.value, low, high)
         used = sorted(inferred.intersection(p.id for p in parts))
         note = f"inferred link: the article does not tie it to {', '.join(used)}" if used else ""
+        unit = q.unit.lower()
         out.append(
-            Check("ratio", [f.id, *(p.id for p in parts)], q.stated, computed, text, verdict, diff, note)
+            Check(
+                "ratio",
+                [f.id, *(p.id for p in parts)],
+                q.stated,
+                computed,
+                text,
+                verdict,
+                diff,
+                note,
+                stated_value=Value.of(q.value, q.value, unit),
+                computed_value=Value.of(low, high, unit),
+            )
         )
     return out
 
@@ -387,6 +435,8 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
                     verdict,
                     diff,
                     note="" if t.metric == f.metric else f"figures are on the narrower metric '{t.metric}'",
+                    stated_value=Value.of(low, high, ANNUAL_FACTOR),
+                    computed_value=Value.of(t.annual_factor, t.annual_factor, ANNUAL_FACTOR),
                 )
             )
         for link in f.links:
@@ -409,6 +459,8 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
                     arithmetic,
                     verdict,
                     diff,
+                    stated_value=Value.of(central, central, ANNUAL_FACTOR),
+                    computed_value=Value.of(o_slow, o_fast, ANNUAL_FACTOR),
                 )
             )
     return out
@@ -452,6 +504,10 @@ def cagr_checks(kb: KnowledgeBase) -> list[Check]:
                         f"{f.quantity.as_of}–{f.quantity.as_of_end}"
                         if f.quantity.as_of_end
                         else "an unstated period"
+                    ),
+                    stated_value=Value.of((r.factor - 1) * 100, (r.factor - 1) * 100, PERCENT_A_YEAR),
+                    computed_value=Value.of(
+                        (t.annual_factor - 1) * 100, (t.annual_factor - 1) * 100, PERCENT_A_YEAR
                     ),
                 )
             )

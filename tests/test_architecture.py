@@ -167,7 +167,7 @@ def test_the_light_list_of_kinds_is_the_models():
     """The hot path's list of fact kinds (it imports no pydantic) is the models' enum."""
     from aitrends import models, query
 
-    assert list(query.KINDS) == [k.value for k in models.FactKind]
+    assert list(query.FACT_KINDS) == [k.value for k in models.FactKind]
 
 
 def test_the_cli_starts_without_the_models():

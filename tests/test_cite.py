@@ -93,7 +93,7 @@ class TestCslJson:
         )
         item = c.source_item(kb, src)
         assert (item["type"], item["URL"], item["note"]) == (
-            "article",
+            "post-weblog",
             "https://example.org/a",
             "Reposted on Example Corp",
         )
@@ -113,7 +113,8 @@ class TestCslJson:
     def test_bundled_items_validate(self, real_kb):
         items = c.csl_items(real_kb, [s.id for s in real_kb.sources] + [real_kb.all_facts[0].id])
         validate_csl(items)
-        assert {i["type"] for i in items} == {"article-newspaper", "article"}
+        assert {i["type"] for i in items} == {"article-newspaper", "post-weblog"}
+        assert len(items) == len(real_kb.sources)  # the fact is cited by its source's entry
         assert [i["id"] for i in items if "URL" in i] == ["kpmg-zgc-ai-trends-2024"]
 
     def test_schema_catches_mistakes(self, kb):
@@ -131,8 +132,8 @@ class TestCslJson:
 class TestBibtexAndText:
     """BibTeX (biblatex) entries and plain-text references."""
 
-    def test_bibtex(self, kb):
-        assert c.cite(kb, ["alpha-interview"], "bibtex") == (
+    def test_biblatex(self, kb):
+        assert c.cite(kb, ["alpha-interview"], "biblatex") == (
             "@article{alpha-interview,\n"
             "  entrysubtype = {newspaper},\n"
             "  author = {{李四}},\n"
@@ -152,17 +153,15 @@ class TestBibtexAndText:
                 "title_en": "R&D costs: 50% {less}_now",
             }
         )
-        entry = c.bibtex_entry(c.source_item(kb, src))
+        entry = c.biblatex_entry(c.source_item(kb, src))
         assert "  title = {R\\&D costs: 50\\% \\{less\\}\\_now},\n" in entry
         assert "  date = {2024-03},\n" in entry and "titleaddon" not in entry
 
     def test_text(self, kb):
         assert c.cite(kb, ["alpha-interview", "beta-column", "zhang-open-source-matters"], "text") == (
             "李四. “专访示例公司首席执行官张三：推理成本每年下降十倍” [Interview with Example Corp's CEO Zhang San: "
-            "inference cost falls tenfold a year]. 示例日报, 2024-03-05.\n"
-            "“Example Weekly column”. Example Weekly, n.d.\n"
-            "李四. “专访示例公司首席执行官张三：推理成本每年下降十倍” [Interview with Example Corp's CEO Zhang San: "
             "inference cost falls tenfold a year]. 示例日报, 2024-03-05. aitrends fact zhang-open-source-matters.\n"
+            "“Example Weekly column”. Example Weekly, n.d.\n"
         )
 
 
@@ -187,5 +186,51 @@ class TestCommand:
         assert (result.exit_code, result.stdout) == (1, "")
         assert (
             result.stderr
-            == "Error: Unknown source or fact 'alpha-intervew'. Did you mean 'alpha-interview'?\n"
+            == "Error: unknown source or fact 'alpha-intervew' (did you mean 'alpha-interview'?)\n"
         )
+
+
+class TestIssue16:
+    """Classic BibTeX and biblatex apart, read by real parsers; CSL types; one entry a source."""
+
+    REFS = ["kpmg-zgc-ai-trends-2024", "nbd-etzioni-2023", "wired-lee-think-lighter", "yingai-amodei-solar"]
+
+    def test_pybtex_plain_style_formats_classic_bibtex(self, real_kb):
+        pybtex_database = pytest.importorskip("pybtex.database")
+        from pybtex.style.formatting.plain import Style
+
+        data = pybtex_database.parse_string(c.cite(real_kb, self.REFS, "bibtex"), "bibtex")
+        entries = list(Style().format_entries(data.entries.values()))  # raises on "missing journal"
+        assert len(entries) == len(self.REFS)
+        assert data.entries["nbd-etzioni-2023"].fields["journal"] == "每日经济新闻"
+        assert "journaltitle" not in data.entries["nbd-etzioni-2023"].fields
+
+    def test_bibtexparser_reads_both(self, real_kb):
+        bibtexparser = pytest.importorskip("bibtexparser")
+        for fmt, field in (("bibtex", "journal"), ("biblatex", "journaltitle")):
+            text = c.cite(real_kb, self.REFS, fmt)
+            parsed = (
+                bibtexparser.parse_string(text)
+                if hasattr(bibtexparser, "parse_string")
+                else bibtexparser.loads(text)
+            )
+            entries = parsed.entries
+            assert len(entries) == len(self.REFS)
+            keys = {e.key if hasattr(e, "key") else e["ID"] for e in entries}
+            assert keys == set(self.REFS)
+            nbd = next(e for e in entries if (e.key if hasattr(e, "key") else e["ID"]) == "nbd-etzioni-2023")
+            fields = nbd.fields_dict if hasattr(nbd, "fields_dict") else nbd
+            assert field in fields
+
+    def test_blog_post_type(self, real_kb):
+        assert c.csl_items(real_kb, ["kpmg-zgc-ai-trends-2024"])[0]["type"] == "post-weblog"
+        assert c.cite(real_kb, ["kpmg-zgc-ai-trends-2024"], "biblatex").startswith("@online{")
+
+    def test_fact_and_its_source_give_one_entry(self, kb):
+        items = c.csl_items(kb, ["alpha-interview", "zhang-open-source-matters", "zhang-market-size-2023"])
+        assert [i["id"] for i in items] == ["alpha-interview"]
+        assert items[0]["note"] == "aitrends facts zhang-open-source-matters, zhang-market-size-2023"
+        validate_csl(items)
+
+    def test_the_same_ref_twice(self, kb):
+        assert len(c.csl_items(kb, ["beta-column", "beta-column"])) == 1

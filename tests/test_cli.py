@@ -129,7 +129,7 @@ class TestCommands:
         result = run(runner, "validate")
         assert result.stderr == (
             "OK: 7 files, 2 sources, 4 people, 3 organizations, 8 topics, 3 metrics, "
-            "8 facts (2 claims, 3 forecasts, 1 quotes, 2 figures), 0 resolutions\n"
+            "8 facts (2 claims, 3 forecasts, 1 quote, 2 figures), 0 resolutions\n"
         )
 
     def test_verify(self, runner):
@@ -156,7 +156,7 @@ class TestErrors:
             (
                 ["claims", "--person", "Janet Rowe"],
                 2,
-                "Error: unknown person or organization 'Janet Rowe' (did you mean 'jane-roe' or 'john-roe'?)",
+                "Error: unknown person or organization 'Janet Rowe' (did you mean 'jane-roe'?)",
             ),
             (
                 ["claims", "--person", "example"],
@@ -178,7 +178,7 @@ class TestErrors:
             (
                 ["show", "zhang-open-source"],
                 1,
-                "Error: Unknown fact 'zhang-open-source'. Did you mean 'zhang-open-source-matters'?",
+                "Error: unknown fact 'zhang-open-source' (did you mean 'zhang-open-source-matters'?)",
             ),
         ],
     )

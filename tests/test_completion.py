@@ -134,11 +134,16 @@ class TestNeverYaml:
         assert fast(capsys, env) == (0, "compute\ncost\n")
         assert slow(env, NO_YAML) == (0, "compute\ncost\n")
 
-    def test_no_index_no_values(self, capsys, tmp_path):
+    def test_no_index_builds_it(self, capsys, tmp_path):
+        """The first TAB with no index builds it (the one time it reads YAML), then answers."""
         env = {**bash(f"aitrends {FIX} claims --topic c"), "AITRENDS_CACHE_DIR": str(tmp_path / "empty")}
-        assert fast(capsys, env) is None  # typer answers...
-        assert slow(env, NO_YAML) == (0, "\n")  # ...with nothing, and builds no index
-        assert not (tmp_path / "empty").exists()
+        assert fast(capsys, env) == (0, "compute\ncost\n")
+        assert (tmp_path / "empty").exists()
+        assert slow(env, NO_YAML) == (0, "compute\ncost\n")  # read from the index just built
+
+    def test_typer_path_builds_it_too(self, tmp_path):
+        env = {**bash(f"aitrends {FIX} claims --topic c"), "AITRENDS_CACHE_DIR": str(tmp_path / "other")}
+        assert slow(env) == (0, "compute\ncost\n")
 
     def test_no_cache_no_values(self, capsys):
         env = bash(f"aitrends --no-cache {FIX} claims --topic c")

@@ -13,7 +13,7 @@ import pytest
 from aitrends.atomic import ExistsError
 from aitrends.cli import app
 from aitrends.export import CSV_TABLES, export, write_csv, write_jsonl, write_parquet
-from aitrends.frames import FACT_COLUMNS, MissingDependencyError
+from aitrends.frames import FACT_COLUMNS, MissingDependencyError, install_hint
 from aitrends.records import fact_record
 
 from .conftest import fixture_args
@@ -168,7 +168,9 @@ class TestParquet:
         monkeypatch.setitem(sys.modules, "pyarrow", None)
         with pytest.raises(MissingDependencyError) as e:
             write_parquet(kb, tmp_path / "x.parquet")
-        assert str(e.value) == "pyarrow is not installed; install it with: pip install 'aitrends[parquet]'"
+        assert (
+            str(e.value) == f"pyarrow is not installed; install it with: {install_hint('parquet', 'pyarrow')}"
+        )
         assert not (tmp_path / "x.parquet").exists()
 
 

@@ -70,6 +70,9 @@ FIXTURE_CASES = [
     ["claims", "-p", "zhang-san", "-p", "jane-roe", "-n", "4"],
     ["claims", "--source", "beta-column", "--json"],
     ["claims", "-s", "Example Weekly column", "-f", "jsonl"],
+    ["claims", "--source", "Example Weekly", "--json"],
+    ["claims", "-s", "示例日报", "-f", "jsonl"],
+    ["claims", "--kind", "Forecasts", "--json"],
     ["claims", "--since", "2024-03", "--until", "2024", "--json"],
     ["claims", "--since", " 2024-03-05 ", "--json"],
     ["claims", "--until", "2024-03-04", "--json"],
@@ -89,6 +92,8 @@ FIXTURE_CASES = [
     ["quote", "-p", "John Roe"],
     ["quote", "-p", "John Roe", "--json"],
     ["quote", "--person=Zhang San", "--limit", "2"],
+    ["quote", "-p", "Zhang San", "--kind", "quote", "--json"],
+    ["quote", "-p", "Zhang San", "-k", "Claims", "-k", "forecast", "-n", "2"],
 ]
 
 

@@ -94,17 +94,17 @@ class TestRelated:
 
     def test_links_both_ways_with_reasons(self, runner):
         rows = {r["id"]: r for r in run_json(runner, "related", "zhang-market-size-2023")}
-        assert "this fact is derived into it" in rows["zhang-market-size-2030"]["reasons"]
+        assert "it is derived from this fact" in rows["zhang-market-size-2030"]["reasons"]
         assert (
             "same metric 'Example market size' in the same source"
             in rows["zhang-market-size-2030"]["reasons"]
         )
         back = {r["id"]: r for r in run_json(runner, "related", "zhang-market-size-2030")}
-        assert back["zhang-market-size-2023"]["reasons"][0] == "this fact derived from it"
+        assert back["zhang-market-size-2023"]["reasons"][0] == "this fact is derived from it"
 
     def test_unknown_fact(self, runner):
         result = runner.invoke(app, fixture_args("related", "nope"))
-        assert result.exit_code == 1 and result.stderr.startswith("Error: Unknown fact 'nope'")
+        assert result.exit_code == 1 and result.stderr.startswith("Error: unknown fact 'nope'")
 
 
 class TestCompare:

@@ -155,7 +155,7 @@ class TestCli:
         result = runner.invoke(app, fixture_args("forecasts", "--status", "late"))
         assert (
             result.exit_code == 2
-            and result.stderr == "Error: --status: 'late' is not one of open, due, resolved\n"
+            and result.stderr == "Error: --status: 'late' is not one of open, due, undated, resolved\n"
         )
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from aitrends import frames
-from aitrends.frames import FACT_COLUMNS, MissingDependencyError
+from aitrends.frames import FACT_COLUMNS, MissingDependencyError, install_hint
 
 pd = pytest.importorskip("pandas")
 
@@ -185,4 +185,4 @@ def test_missing_pandas_is_a_clear_error(kb, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
     with pytest.raises(MissingDependencyError) as e:
         kb.to_pandas()
-    assert str(e.value) == "pandas is not installed; install it with: pip install 'aitrends[pandas]'"
+    assert str(e.value) == f"pandas is not installed; install it with: {install_hint('pandas', 'pandas')}"

@@ -95,7 +95,8 @@ class TestResolve:
         with pytest.raises(aitrends.NotFoundError) as info:
             kb.get("roe-data-runs-out-2027")
         assert (
-            str(info.value) == "Unknown fact 'roe-data-runs-out-2027'. Did you mean 'roe-data-runs-out-2026'?"
+            str(info.value)
+            == "unknown fact 'roe-data-runs-out-2027' (did you mean 'roe-data-runs-out-2026'?)"
         )
 
 

@@ -11,7 +11,7 @@ import aitrends
 from aitrends.atomic import ExistsError
 from aitrends.cli import app
 from aitrends.errors import NotFoundError
-from aitrends.frames import MissingDependencyError
+from aitrends.frames import MissingDependencyError, install_hint
 
 from .conftest import FIXTURE_DATA
 
@@ -129,7 +129,7 @@ class TestFigure:
     def test_nothing_to_plot(self, kb):
         with pytest.raises(NotFoundError) as e:
             plot.topic_figure(kb, "agents")
-        assert str(e.value) == "Nothing to plot for topic 'agents': no dated figures and no rates"
+        assert str(e.value) == "nothing to plot for topic 'agents': no dated figures and no rates"
 
     def test_figures_only(self, kb):
         only = plot.topic_figure(kb, "market-size")
@@ -141,7 +141,10 @@ class TestFigure:
         monkeypatch.setitem(sys.modules, "matplotlib", None)
         with pytest.raises(MissingDependencyError) as e:
             plot.topic_figure(kb, "inference-cost")
-        assert str(e.value) == "matplotlib is not installed; install it with: pip install 'aitrends[plot]'"
+        assert (
+            str(e.value)
+            == f"matplotlib is not installed; install it with: {install_hint('plot', 'matplotlib')}"
+        )
 
 
 def test_command(runner, layered, tmp_path):
@@ -197,3 +200,25 @@ class TestPlotScores:
         bare = runner.invoke(app, ["plot", "-o", str(out)])
         assert bare.exit_code == 2 and "--topic" in bare.stderr
         assert not out.exists()
+
+
+class TestReadable:
+    """Issue 16: legends name what a point is, and no label runs off the chart."""
+
+    @pytest.mark.parametrize("topic", ["inference-cost", "market-size", "aigc", "cost"])
+    def test_labels_inside_and_named(self, real_kb, topic):
+        fig = plot.topic_figure(real_kb, topic)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            for text in ax.texts:  # inside the panel, not over its frame or off the image
+                box = text.get_window_extent(renderer)
+                assert ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1, (text.get_text(), box, ax.bbox)
+            legend = ax.get_legend()
+            labels = [t.get_text() for t in legend.get_texts()] if legend else []
+            assert not any(label.startswith("no metric") for label in labels), labels
+
+    def test_google_point_is_named(self, real_kb):
+        fig = plot.topic_figure(real_kb, "inference-cost")
+        labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+        assert "Google (at most)" in labels

@@ -112,7 +112,7 @@ class TestExport:
         con = sqlite3.connect(exported)
         rows = con.execute("SELECT related, reasons FROM fact_related WHERE fact = 'zhang-market-size-2030'")
         related, reasons = rows.fetchone()
-        assert related == "zhang-market-size-2023" and "this fact derived from it" in json.loads(reasons)
+        assert related == "zhang-market-size-2023" and "this fact is derived from it" in json.loads(reasons)
 
     def test_metadata(self, exported):
         meta = json.loads(exported.with_name("kb.metadata.json").read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +38,99 @@ class TestWidth:
 
     def test_highlight_marks_take_no_room(self):
         assert text_width(f"a{MARK_ON}bc{MARK_OFF}d") == 4
+
+
+# grapheme clusters of scripts and emoji whose width is not one column per character
+CLUSTER = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "7",
+        "推",
+        "ＡＩ",
+        "e\u0301",  # e + combining acute (Mn)
+        "O\u20dd",  # O + combining enclosing circle (Me)
+        "กั",  # Thai consonant + vowel sign (Mn)
+        "ที่",
+        "👍",
+        "👍🏽",  # emoji + skin tone
+        "👨\u200d👩\u200d👧",  # ZWJ sequence
+        "👩🏽\u200d💻",
+        "❤\ufe0f",  # VS16
+        "1\ufe0f\u20e3",  # keycap
+        "#\ufe0f\u20e3",
+        "\u1112\u1161\u11ab",  # Hangul jamo L V T
+        "\u1100\u1161",
+        "한",
+        "。",
+        " ",
+    ]
+)
+
+
+class TestUnicodeWidth:
+    """Widths as wcwidth (the oracle) measures them, for every kind of cluster."""
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(CLUSTER, max_size=12).map("".join))
+    def test_matches_wcwidth(self, text):
+        import wcwidth
+
+        assert text_width(text) == wcwidth.wcswidth(text)
+
+    @pytest.mark.parametrize(("text", "width"), [("กั", 1), ("👍🏽", 2), ("1️⃣", 2), ("👨‍👩‍👧", 2), ("한", 2)])
+    def test_issue_examples(self, text, width):
+        assert text_width(text) == width
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(CLUSTER, min_size=1, max_size=12).map("".join), st.integers(2, 12))
+    def test_wrap_never_splits_a_cluster(self, text, width):
+        import wcwidth
+
+        lines = [line for line, _ in wrap(text, width)]
+        assert all(wcwidth.wcswidth(line) == w for line, w in wrap(text, width))
+        for before, line in zip(lines, lines[1:], strict=False):
+            # a new line never starts inside a cluster: with a mark, a joined character or a skin tone
+            assert not before.endswith("\u200d"), lines
+            assert not line or not (
+                unicodedata.category(line[0]) in ("Mn", "Me") or "\U0001f3fb" <= line[0] <= "\U0001f3ff"
+            ), lines
+
+    def test_safe_text_keeps_emoji_joiners_only(self):
+        from aitrends.tables import safe_text
+
+        assert safe_text("👨\u200d👩") == "👨\u200d👩"
+        assert safe_text("a\u200db") == "a\\u200db"
+
+
+class TestWholeTokens:
+    """Ids, dates, numbers and headers stay whole; prose gives way."""
+
+    def test_ids_stay_whole_at_60_columns(self):
+        rows = [["kpmg-zgc-ai-trends-2024", "2024-02-19", "168", "a cost falls ten times a year " * 4]]
+        table = draw(["id", "date", "forecast", "text"], rows, ratios=[2, None, None, 5], width=60)
+        assert all(w <= 60 for w in map(text_width, table.splitlines()))
+        for token in ("kpmg-zgc-ai-trends-2024", "2024-02-19", "forecast"):
+            assert token in table, table
+
+    def test_sources_at_100_columns(self):
+        result = CliRunner().invoke(app, ["sources"], env={"COLUMNS": "100"})
+        for sid in ("kpmg-zgc-ai-trends-2024", "wired-lee-think-lighter", "nbd-etzioni-2023"):
+            assert sid in result.stdout, result.stdout
+        assert "fcst" in result.stdout
+
+    def test_too_many_columns_become_cards(self):
+        result = CliRunner().invoke(app, ["sources"], env={"COLUMNS": "60"})
+        lines = result.stdout.splitlines()
+        assert all(text_width(line) <= 60 for line in lines)
+        for sid in ("kpmg-zgc-ai-trends-2024", "wired-lee-think-lighter", "nbd-etzioni-2023"):
+            assert any(f"│ {sid} " in line for line in lines), result.stdout
+        assert sum(line.startswith("│ id ") for line in lines) == 5
+
+    def test_dates_stay_whole_when_nothing_else_fits(self):
+        rows = [["kpmg-zgc-ai-trends-2024", "a title of words", "2024-02-19", "12"]]
+        table = draw(["id", "title", "date", "n"], rows, ratios=[1, 3, None, None], width=40)
+        assert "2024-02-19" in table
 
 
 class TestWrap:
@@ -136,9 +230,12 @@ class TestDraw:
         lines = text.splitlines()
         assert len({text_width(line) for line in lines}) == 1
         assert text_width(lines[0]) <= width
-        assert lines[0].startswith("┏") and lines[-1].startswith("└")
-        assert sum(line.startswith("┡") for line in lines) == 1
+        assert lines[-1].startswith("└")
         assert sum(line.startswith("├") for line in lines) == len(self.ROWS) - 1
+        if width >= 50:
+            assert lines[0].startswith("┏") and sum(line.startswith("┡") for line in lines) == 1
+        else:  # too narrow for three columns: a card per row, the headers repeated
+            assert lines[0].startswith("┌") and sum(line.startswith("│ date ") for line in lines) == 2
 
     @settings(max_examples=200, deadline=None)
     @given(
@@ -150,7 +247,8 @@ class TestDraw:
         lines = text.splitlines()
         assert len({text_width(line) for line in lines}) == 1
         drawn = sorted("".join(c for c in text if c not in " \n┏┓┗┛┃━┳┻╋┡┩╇│─┌┐└┘├┤┼┬┴"))
-        assert drawn == sorted("abc" + "".join("".join(row) for row in rows).replace(" ", ""))
+        headers = "abc" * (len(rows) if text.startswith("┌") else 1)  # stacked: a card per row
+        assert drawn == sorted(headers + "".join("".join(row) for row in rows).replace(" ", ""))
 
     def test_title_is_centred(self):
         text = draw(["a"], [["x" * 20]], title="T")
@@ -269,6 +367,22 @@ class TestPager:
         command, out = pager
         show(self.TALL, tty, {"AITRENDS_PAGER": command, "PAGER": "false", "LESS": "R"})
         assert out.read_text(encoding="utf-8") == "R|" + self.TALL
+
+    def test_less_without_r_gets_it(self, tty, pager):
+        command, out = pager
+        show(self.TALL, tty, {"PAGER": command, "LESS": "-S"})
+        assert out.read_text(encoding="utf-8") == "-SR|" + self.TALL
+
+    def test_no_pager_on_a_dumb_terminal(self, tty, pager):
+        command, out = pager
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            tty_write = tty.write
+            tty.write = sink.write
+            try:
+                show(self.TALL, tty, {"PAGER": command, "TERM": "dumb"})
+            finally:
+                tty.write = tty_write
+        assert not out.exists()
 
     @pytest.mark.parametrize(
         "env", [{"PAGER": "cat"}, {"AITRENDS_PAGER": "", "PAGER": "less"}, {"PAGER": "no-such-pager-here"}]

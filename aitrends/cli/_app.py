@@ -44,14 +44,17 @@ class State:
 
     data_dirs: list[Path] = []
     bundled: bool | None = None
+    kb: KnowledgeBase | None = None
+    """The knowledge base of this command, once loaded (its typo corrections are shown)."""
 
 
 # ---------------------------------------------------------------- shared options
 
 
-def whole_number(least: int) -> Callable[[str], int]:
+def whole_number(least: int, option: str | None = None) -> Callable[[str], int]:
     """A parser of a count option: ASCII digits only (``--limit ١٢`` and ``２０`` are refused,
-    not read as 12 and 20), at least ``least``."""
+    not read as 12 and 20), at least ``least`` (below it, with ``option`` named, the usual
+    one-line usage error rather than click's usage block)."""
 
     def parse(value: str | int) -> int:
         if isinstance(value, int):  # a default
@@ -61,6 +64,9 @@ def whole_number(least: int) -> Callable[[str], int]:
         if not (digits.isascii() and digits.isdigit()):
             raise typer.BadParameter(f"'{value}' is not a whole number written with the digits 0-9.")
         number = int(text)
+        if number < least and option is not None:
+            _err(f"Error: {option}: {number} is not {least} or more")
+            raise typer.Exit(ExitCode.USAGE)
         if number < least:
             raise typer.BadParameter(f"{number} is not in the range x>={least}.")
         return number
@@ -77,7 +83,7 @@ LimitOpt = Annotated[
     typer.Option(
         "--limit",
         "-n",
-        parser=whole_number(0),
+        parser=whole_number(0, "--limit"),
         metavar="N",
         help="Show at most N results; 0 for all.",
     ),
@@ -150,6 +156,14 @@ MetricOpt = Annotated[
         autocompletion=_completer("metrics"),
     ),
 ]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        help="claim, forecast, quote or figure (any case, singular or plural); repeat for OR.",
+    ),
+]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -165,9 +179,22 @@ def _stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _notices() -> None:
+    """One line on stderr for each name taken as a typo of another ("taking 'Amodie' as Dario
+    Amodei"), shown with tables only: JSON and other formats stay clean for programs."""
+    kb = State.kb
+    if kb is None:
+        return
+    for text, rid in kb.corrections:
+        _err(f"taking '{text}' as {kb.name_of(rid)}")
+    kb.corrections.clear()
+
+
 def _show(text: str) -> None:
     """Write a table to standard output, through a pager if it is taller than the terminal."""
     from ..tables import show
+
+    _notices()
 
     show(text if text.endswith("\n") else text + "\n", sys.stdout)
 
@@ -212,7 +239,8 @@ def cli_errors(func: F) -> F:
 def _kb() -> KnowledgeBase:
     from ..kb import load
 
-    return load(*State.data_dirs, bundled=State.bundled)
+    State.kb = load(*State.data_dirs, bundled=State.bundled)
+    return State.kb
 
 
 def _output(
@@ -230,6 +258,7 @@ def _output(
     if json_:
         fmt = Format.json
     if not records and fmt is Format.table:
+        _notices()
         _err(empty)
         return
     terminal = _terminal() if fmt is Format.table else {}
@@ -352,6 +381,7 @@ def main_callback(
         if not d.strip():
             raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
     State.data_dirs = [Path(d) for d in data_dir or []]
+    State.kb = None
     State.bundled = False if no_bundled else None
     if max_file_size is not None:
         from ..loader import parse_size  # only when given: the loader imports pydantic and PyYAML

@@ -33,15 +33,17 @@ def validate() -> None:
     from collections import Counter
 
     from ..hedges import table_for
+    from ..tables import counted
 
     kb = _kb()
     table_for(kb)  # the hedge-word tables (hedges.yaml) of the bundled data and the layers
     kinds = Counter(f.kind.value for f in kb.all_facts)
-    by_kind = ", ".join(f"{kinds.get(k, 0)} {k}s" for k in ("claim", "forecast", "quote", "figure"))
+    by_kind = ", ".join(counted(kinds.get(k, 0), k) for k in ("claim", "forecast", "quote", "figure"))
     _err(
-        f"OK: {len(kb.files)} files, {len(kb.sources)} sources, {len(kb.people)} people, "
-        f"{len(kb.organizations)} organizations, {len(kb.topics)} topics, {len(kb.metrics)} metrics, "
-        f"{len(kb.all_facts)} facts ({by_kind}), {len(kb.resolutions)} resolutions"
+        f"OK: {counted(len(kb.files), 'file')}, {counted(len(kb.sources), 'source')}, "
+        f"{counted(len(kb.people), 'person')}, {counted(len(kb.organizations), 'organization')}, "
+        f"{counted(len(kb.topics), 'topic')}, {counted(len(kb.metrics), 'metric')}, "
+        f"{counted(len(kb.all_facts), 'fact')} ({by_kind}), {counted(len(kb.resolutions), 'resolution')}"
     )
 
 
@@ -51,17 +53,32 @@ def verify(
     articles: Annotated[
         Path, typer.Option("--articles", "-a", help="Directory of the article text files.", file_okay=False)
     ],
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layer",
+            metavar="DIRECTORY",
+            help="Check only the sources of this data directory ('bundled' for the bundled data); repeat for more.",
+        ),
+    ] = None,
+    only_given: Annotated[
+        bool, typer.Option("--only-given", help="Check only the sources whose article is in --articles.")
+    ] = False,
 ) -> None:
     """Check that every excerpt stands verbatim in its article (after NFKC, ignoring whitespace).
 
-    Articles are matched to sources by the sha256 in sources.yaml.
+    Articles are matched to sources by the sha256 in sources.yaml. With --layer or
+    --only-given, the other sources are skipped, and listed as skipped.
 
-    Example: aitrends verify --articles ../shared/seeds
+    Example: aitrends -d my-data verify --articles my-articles --layer my-data
     """
+    from ..tables import counted
     from ..verify import verify as run
 
     kb = _kb()
-    report = run(kb, articles)
+    report = run(kb, articles, layers=layer or (), only_given=only_given)
+    for sid, why in report.skipped.items():
+        _err(f"note: skipped source '{sid}' ({why})")
     for miss in report.misses:
         _err(str(miss))
     for sid in report.missing_sources:
@@ -70,10 +87,15 @@ def verify(
         _err(f"note: {name} matches no source")
     if not report.ok:
         _err(
-            f"Error: {len(report.misses)} excerpts not found, {len(report.missing_sources)} sources without an article"
+            f"Error: {counted(len(report.misses), 'excerpt')} not found, "
+            f"{counted(len(report.missing_sources), 'source')} without an article"
         )
         raise typer.Exit(ExitCode.ERROR)
-    _err(f"OK: {report.checked} excerpts found verbatim in {len(report.matched_sources)} articles")
+    skipped = f"; {counted(len(report.skipped), 'source')} skipped" if report.skipped else ""
+    _err(
+        f"OK: {counted(report.checked, 'excerpt')} found verbatim in "
+        f"{counted(len(report.matched_sources), 'article')}{skipped}"
+    )
 
 
 LINT_COLUMNS = [

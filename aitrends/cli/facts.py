@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
 from ..render import NO_TIME_STATED, Format
 from ..views import FACT_COLUMNS, QUOTE_COLUMNS
 from ._app import (
     AsOfOpt,
     FormatOpt,
     JsonOpt,
+    KindOpt,
     LimitOpt,
     PersonOpt,
     SourceOpt,
@@ -39,10 +39,7 @@ def claims(
     topic: TopicOpt = None,
     person: PersonOpt = None,
     source: SourceOpt = None,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option("--kind", "-k", help="claim, forecast, quote or figure; repeat for OR."),
-    ] = None,
+    kind: KindOpt = None,
     metric: Annotated[
         list[str] | None,
         typer.Option("--metric", "-m", help="Metric id or name.", autocompletion=_completer("metrics")),
@@ -63,14 +60,10 @@ def claims(
 
     Example: aitrends claims --topic inference-cost --since 2024
     """
-    from ..models import FactKind
+    from ..kb import fact_kind
     from ..records import fact_record
 
-    kinds = []
-    for k in kind or []:
-        if k not in FactKind._value2member_map_:
-            raise UsageError(f"--kind: '{k}' is not one of claim, forecast, quote, figure")
-        kinds.append(FactKind(k))
+    kinds = [fact_kind(k) for k in kind or []]
     day = _day(as_of)
     kb = _kb()
     facts = kb.facts(
@@ -100,6 +93,7 @@ def quote(
         ),
     ],
     topic: TopicOpt = None,
+    kind: KindOpt = None,
     limit: LimitOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -107,18 +101,20 @@ def quote(
 ) -> None:
     """What a person said, verbatim, with the English, the source and the date.
 
-    Lists every fact whose speaker they are, of any kind. A writer's headline, lead or summary
-    that presents their view is the outlet's words, not theirs: `aitrends person` lists those
-    apart, as what others say they said.
+    Lists every fact whose speaker they are, of any kind unless --kind narrows it. A writer's
+    headline, lead or summary that presents their view is the outlet's words, not theirs:
+    `aitrends person` lists those apart, as what others say they said.
 
-    Example: aitrends quote --person Amodei
+    Example: aitrends quote --person Amodei --kind quote
     """
+    from ..kb import fact_kind
     from ..records import fact_record
 
+    kinds = [fact_kind(k) for k in kind or []]
     day = _day(as_of)
     kb = _kb()
     who = kb.resolve("entities", person)
-    facts = kb.quotes(who, topic=topic)[: limit or None]
+    facts = kb.quotes(who, topic=topic, kind=kinds or None, limit=limit or None)
     _output(
         [fact_record(kb, f, as_of=day) for f in facts],
         fmt,

@@ -8,10 +8,12 @@ import typer
 
 from ..errors import UsageError
 from ..render import Column, Format, safe_text
+from ..tables import counted
 from ._app import (
     AsOfOpt,
     FormatOpt,
     JsonOpt,
+    KindOpt,
     LimitOpt,
     MetricOpt,
     PersonOpt,
@@ -55,9 +57,7 @@ def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
 def search(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="Words to find, in Chinese or English (either script).")],
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", "-k", help="claim, forecast, quote or figure.")
-    ] = None,
+    kind: KindOpt = None,
     topic: TopicOpt = None,
     person: PersonOpt = None,
     lang: Annotated[
@@ -208,7 +208,7 @@ def related(
 
 COMPARE_COLUMNS = [
     Column("who @ source", lambda r: f"{_join(r['speaker_names'])} @ {r['source']}", ratio=2),
-    Column("facts", lambda r: ", ".join(f"{n} {k}" for k, n in sorted(r["kinds"].items())), ratio=1),
+    Column("facts", lambda r: ", ".join(counted(n, k) for k, n in sorted(r["kinds"].items())), ratio=1),
     Column("rates (per year)", lambda r: "; ".join(_rate_text(x) for x in r["rates"]), ratio=3),
     Column("figures", lambda r: "; ".join(r["figures"][:6]), ratio=2),
     Column("agrees / compatible / conflicts", lambda r: _agreement(r), ratio=3),
@@ -219,11 +219,10 @@ def _rate_text(x: dict[str, Any]) -> str:
     plus = "+" if x["bound"] == "at-least" else ""
     sign = "↓" if x["direction"] == "decline" else "↑"
     related = "".join(
-        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated'][:30]}'"
-        + (" (inferred)" if r["inferred"] else "")
+        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated']}'" + (" (inferred)" if r["inferred"] else "")
         for r in x.get("relations", [])
     )
-    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated'][:40]}{related})"
+    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated']}{related})"
 
 
 REL_WORDS = {"follows": "later period than", "rival-estimate": "rival estimate to", "updates": "updates"}
@@ -357,10 +356,10 @@ def person(
                 for r in rec.get("roles", [])
             ),
         ),
-        ("said", ", ".join(f"{n} {k}s" for k, n in rec["facts"].items() if n) or "nothing"),
-        ("others say they said", f"{len(rec['attributed'])} facts (headlines, leads, summaries)"),
-        ("about", f"{len(rec['about'])} facts"),
-        ("cited by", f"{len(rec['cited_by'])} facts"),
+        ("said", ", ".join(counted(n, k) for k, n in rec["facts"].items() if n) or "nothing"),
+        ("others say they said", counted(len(rec["attributed"]), "fact") + " (headlines, leads, summaries)"),
+        ("about", counted(len(rec["about"]), "fact")),
+        ("cited by", counted(len(rec["cited_by"]), "fact")),
         ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
         ("dates", f"{rec['first_said']} to {rec['last_said']}" if rec["first_said"] else "no dated facts"),
         ("sources", ", ".join(rec["sources"])),
@@ -409,7 +408,7 @@ def source(
         ("date note", rec.get("date_note")),
         ("language", ", ".join(rec["language"])),
         ("url", rec.get("url")),
-        ("facts", ", ".join(f"{n} {k}s" for k, n in rec["facts"].items())),
+        ("facts", ", ".join(counted(n, k) for k, n in rec["facts"].items())),
         ("speakers", ", ".join(f"{s['name']} ({s['facts']})" for s in rec["speakers"])),
         ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
         ("cited", ", ".join(rec["cited"])),

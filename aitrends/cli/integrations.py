@@ -159,9 +159,9 @@ def cite(
         CiteFormat, typer.Option("--format", "-f", help="Citation format.", case_sensitive=False)
     ] = CiteFormat.text,
 ) -> None:
-    """Cite a source, or the source of a fact: CSL-JSON (Zotero, pandoc), BibTeX or text.
+    """Cite a source, or the source of a fact: CSL-JSON (Zotero, pandoc), BibTeX, biblatex or text.
 
-    A fact is cited as its article with the fact's id in the note.
+    A fact is cited as its article with the fact's id in the note; one entry per source.
 
     Example: aitrends cite nbd-etzioni-2023 --format bibtex
     """
@@ -198,7 +198,7 @@ def plot(
     """Chart a topic: its dated figures on a log scale and its rates as bars, sources in a caption;
     or, with 'scores', the calibration curve of the resolved forecasts (aitrends scores).
 
-    Needs matplotlib (pip install 'aitrends[plot]').
+    Needs matplotlib (in a clone: pip install '.[plot]'; the error says what works for yours).
 
     Example: aitrends plot --topic inference-cost --output chart.png
     """

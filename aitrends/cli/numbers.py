@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
 from ..render import NO_TIME_STATED, Column, Format
 from ._app import (
     AsOfOpt,
@@ -53,7 +52,11 @@ FORECAST_COLUMNS = [
 def forecasts(
     as_of: AsOfOpt = None,
     status: Annotated[
-        list[str] | None, typer.Option("--status", help="open, due or resolved; repeat for OR.")
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="open (deadline ahead), due (deadline passed), undated (no deadline) or resolved; repeat for OR.",
+        ),
     ] = None,
     person: Annotated[
         list[str] | None, typer.Option("--person", "-p", help="Who predicts: speaker or cited origin.")
@@ -69,23 +72,22 @@ def forecasts(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """The forecast ledger: each prediction's deadline and status (open, due, resolved).
+    """The forecast ledger: each prediction's deadline and status (open, due, undated, resolved).
 
-    A forecast is open until its horizon ends, then due until a resolution is recorded.
+    A forecast is open until its horizon ends, then due until a resolution is recorded; one
+    with no deadline (no horizon, or an open end) is undated: it can never fall due.
 
     Example: aitrends forecasts --status due
     """
-    from ..forecasts import Status, describe_due
+    from ..forecasts import describe_due, parse_status
     from ..records import fact_record
 
-    for st in status or []:
-        if st not in Status._value2member_map_:
-            raise UsageError(f"--status: '{st}' is not one of open, due, resolved")
+    statuses = [parse_status(st) for st in status or []]
     day = _day(as_of)
     kb = _kb()
     found = kb.forecasts(
         as_of=day,
-        status=status,
+        status=statuses,
         person=person,
         topic=topic,
         horizon_before=_date(horizon_before, "--horizon-before"),
@@ -161,6 +163,7 @@ CHECK_COLUMNS = [
     Column("stated", lambda r: r["stated"], ratio=2),
     Column("computed", lambda r: r["computed"], ratio=1),
     Column("arithmetic", lambda r: r["arithmetic"] + (f" ({r['note']})" if r["note"] else ""), ratio=5),
+    Column("facts", lambda r: ", ".join(r["facts"]), ratio=2),
 ]
 
 

@@ -346,7 +346,8 @@ class TestTerminalEscapes:
         ("fmt", "expected"),
         [
             ("text", f"“示例来源” [Example source{SHOWN}]."),
-            ("bibtex", "titleaddon = {[Example source" + SHOWN.replace("\\", r"\textbackslash{}") + "]}"),
+            ("biblatex", "titleaddon = {[Example source" + SHOWN.replace("\\", r"\textbackslash{}") + "]}"),
+            ("bibtex", "note = {[Example source" + SHOWN.replace("\\", r"\textbackslash{}") + "]."),
         ],
     )
     def test_cite(self, data, fmt, expected):
