@@ -1,16 +1,16 @@
 """Answering the commonest commands from the compiled index, before the CLI is imported.
 
-``aitrends claims`` (``--topic``, ``--person``, ``--source``, ``--kind``, ``--since``,
-``--until``, ``--limit``, ``--format json|jsonl|table``, ``--json``), ``aitrends quote
---person P`` (with ``--topic``, ``--limit``, ``--format``, ``--json``) and TAB completion of
-topic, person, source and fact-id values are answered from SQLite without importing pydantic,
-typer, PyYAML or rich (tables are drawn by :mod:`aitrends.tables`), with exactly the output
-of the normal path.
+``aitrends claims``, ``aitrends quote``, ``aitrends search`` and TAB completion are answered
+from SQLite without importing pydantic, typer, PyYAML or rich, with exactly the output of the
+normal path: the same selection (:mod:`aitrends.query`), ranking (:mod:`aitrends.search`) and
+views (:mod:`aitrends.views`, :mod:`aitrends.tables`). Every option's spellings and defaults
+come from the typer declaration through the generated :mod:`aitrends._spec`; this module only
+names the parameters it implements (:data:`ANSWERS`).
 
 Anything this module does not handle exactly returns None, and the normal path runs and gives
-the normal answer or error: another command or option, a spelling of an option it does not
-parse, a name that is not an exact id, name, alias or name word of exactly one record, an
-index that is stale and cannot be brought up to date, a knowledge base with problems.
+the normal answer or error: another command or option, a name that is not an exact id, name,
+alias or name word of exactly one record, an index that is stale and cannot be brought up to
+date, a knowledge base with problems.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ FORMATS = ("table", "json", "jsonl")
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
     "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
+    "search": {"words", "kind", "topic", "person", "lang", "limit", "fmt", "json_", "as_of"},
 }
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
@@ -50,6 +51,15 @@ def _completions(command: str) -> dict[str, str]:
     """Option spelling -> the kind of record its value names, for ``command``."""
     options = _spec.COMMANDS.get(command, {}).get("options", {})
     return {spelling: o[3] for spelling, o in options.items() if o[3]}
+
+
+def _variadic(command: str) -> str | None:
+    """The parameter of the variadic argument of ``command`` that the fast path answers
+    (``search WORDS...``), if it has one."""
+    arguments = _spec.COMMANDS.get(command, {}).get("arguments", [])
+    if arguments and arguments[0][2] == -1 and arguments[0][0] in ANSWERS.get(command, ()):
+        return str(arguments[0][0])
+    return None
 
 
 def _argument_kind(command: str, rest: Sequence[str]) -> str | None:
@@ -164,6 +174,8 @@ class Query:
         self.fmt = "table"
         self.json_ = False
         self.as_of: str | None = None
+        self.words: list[str] = []
+        self.lang: str | None = None
 
 
 def parse(args: Sequence[str]) -> Query | None:
@@ -175,6 +187,10 @@ def parse(args: Sequence[str]) -> Query | None:
         i += 1
         if command is None and word in ANSWERS:
             command, options = word, _spec.COMMANDS[word]["options"]
+            continue
+        variadic = _variadic(command) if command is not None else None
+        if variadic is not None and not word.startswith("-"):
+            values.setdefault(variadic, []).append(word)  # search's words
             continue
         name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
         # a global option may follow the command (as hoist_global_options in aitrends.cli._app
@@ -210,8 +226,13 @@ def parse(args: Sequence[str]) -> Query | None:
             return None
         values["person"] = [values["person"]]
     query = Query(command)
+    for o in _spec.COMMANDS[command]["options"].values():  # the declared defaults (search -n 20)
+        if o[4] is not None and o[0] in ANSWERS[command]:
+            setattr(query, o[0], o[4])
     for key, value in values.items():
         setattr(query, key, value)
+    if command == "search" and not " ".join(query.words).strip():
+        return None  # the CLI says what is missing
     if isinstance(query.limit, str):
         if not (query.limit.isascii() and query.limit.isdigit()):
             return None
@@ -240,6 +261,8 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
     dirs = _dirs(query.data_dir, query.no_bundled, env)
     if dirs is None:
         return None
+    if query.command == "search":
+        return _search(query, dirs, env)
     con = cache.open_fresh(dirs, env)
     if con is None:
         return None
@@ -352,14 +375,55 @@ def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: st
         if lines:
             _stdout("".join(lines))
     elif not rows:
-        from .tables import safe_text
-
-        text, width = safe_text(empty), 2000  # as the CLI's _err
-        if len(text) > width:
-            text = f"{text[:width]}… ({len(text) - width:,} more characters)"
-        sys.stderr.write(text + "\n")
+        _err(empty)
     else:
         _table(con, q, rows, title)
+
+
+def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
+    """``aitrends search`` from the index's postings (:mod:`aitrends.textsearch`), written as
+    the CLI writes it (:mod:`aitrends.views`); None when the knowledge base must answer."""
+    global _writing
+    from .textsearch import answer as search
+
+    text = " ".join(q.words)
+    found = search(
+        dirs,
+        text,
+        lang=q.lang,
+        kinds=q.kind,
+        topics=q.topic,
+        people=q.person,
+        limit=int(q.limit or 0),
+        day=_today(q, env),
+    )
+    if found is None:
+        return None
+    from .render import to_json, to_jsonl
+    from .tables import show, terminal
+    from .views import NO_MATCH, partial_notice, search_table
+
+    records, partial = found
+    _writing = True
+    if partial:
+        _err(partial_notice(text))
+    if q.fmt == "json":
+        _stdout(to_json(records))
+    elif q.fmt == "jsonl":
+        if records:
+            _stdout(to_jsonl(records))
+    elif not records:
+        _err(NO_MATCH)
+    else:
+        table = search_table(records, text, **terminal(sys.stdout))
+        show(table if table.endswith("\n") else table + "\n", sys.stdout)
+    return 0
+
+
+def _err(message: str) -> None:
+    from .tables import one_line
+
+    sys.stderr.write(one_line(message) + "\n")  # as the CLI's _err
 
 
 def _stdout(text: str) -> None:

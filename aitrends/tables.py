@@ -71,6 +71,19 @@ def _escape(ch: str) -> str:
     return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
 
 
+MESSAGE_WIDTH = 2000
+"""Longest message printed on stderr (a value pasted into an argument cannot flood it)."""
+
+
+def one_line(message: str) -> str:
+    """``message`` for stderr: one line, control characters made visible, cut to
+    :data:`MESSAGE_WIDTH` characters with a count of the rest."""
+    text = safe_text(message)
+    if len(text) > MESSAGE_WIDTH:
+        text = f"{text[:MESSAGE_WIDTH]}… ({len(text) - MESSAGE_WIDTH:,} more characters)"
+    return text
+
+
 def safe_text(value: object) -> str:
     """A value as one printable line: newlines and tabs become spaces, and every character a
     terminal would not show as text (escape sequences, bidi overrides, zero-width and other

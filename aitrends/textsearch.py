@@ -74,37 +74,28 @@ class _Uncertain(Exception):
 def _allowed(
     con: sqlite3.Connection, kinds: Sequence[str], topics: Sequence[str], people: Sequence[str]
 ) -> set[str] | None:
-    """The ids of the facts of these kinds, topics (with their descendants) and speakers, as
-    :meth:`KnowledgeBase.facts` selects them; None without filters."""
-    from .query import FACT_KINDS
+    """The ids of the facts of these kinds, topics (with their descendants) and speakers,
+    selected by :func:`aitrends.query.select` as :meth:`KnowledgeBase.facts` selects them;
+    None without filters."""
+    from .query import FACT_KINDS, Selection, select
 
     if not (kinds or topics or people):
         return None
     if any(k not in FACT_KINDS for k in kinds):
         raise _Uncertain
-    where, params = [], []
-    if kinds:
-        where.append(f"kind IN ({','.join('?' * len(kinds))})")
-        params += list(kinds)
     found: set[str] = set()
     for text in topics:
         tid = cache.resolve(con, "topics", text)
         if tid is None:
             raise _Uncertain
         found |= cache.topic_and_descendants(con, tid)
-    if found:
-        where.append(f"id IN (SELECT fact FROM fact_topics WHERE topic IN ({','.join('?' * len(found))}))")
-        params += sorted(found)
     who = []
     for text in people:
         entity = cache.resolve(con, "entities", text)
         if entity is None:
             raise _Uncertain
         who.append(entity)
-    if who:
-        where.append(f"id IN (SELECT fact FROM fact_speakers WHERE entity IN ({','.join('?' * len(who))}))")
-        params += who
-    return {r[0] for r in con.execute(f"SELECT id FROM facts WHERE {' AND '.join(where)}", params)}
+    return {r[0] for r in select(con, Selection(kinds=kinds, topics=found, people=who), "f.id")}
 
 
 def records(con: sqlite3.Connection, hits: Sequence[Hit], day: dt.date) -> list[dict[str, Any]] | None:

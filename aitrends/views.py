@@ -7,7 +7,9 @@ editing a column here changes the code fingerprint and so rebuilds the index, as
 
 from __future__ import annotations
 
-from .render import Column
+from typing import Any
+
+from .render import Column, safe_text
 
 
 def _join(values: list[str] | None) -> str:
@@ -34,3 +36,54 @@ QUOTE_COLUMNS = [
 
 TABLE_VIEWS = {"claims": FACT_COLUMNS, "quote": QUOTE_COLUMNS}
 """The tables whose cells the index stores, by the command that draws them."""
+
+SEARCH_COLUMNS = [
+    Column("id", lambda r: r["id"]),
+    Column("score", lambda r: r["score"]),
+    Column("statement", lambda r: r["statement"]),
+]
+"""The columns of ``search`` in formats other than its table (JSON has the complete records)."""
+NO_MATCH = "No facts match."
+
+
+def partial_notice(query: str) -> str:
+    """What ``search`` says when no fact matches every word and some match a few."""
+    return f"No fact matches every word of '{query}'; showing facts that match some of them."
+
+
+def search_table(records: list[dict[str, Any]], query: str, **terminal: Any) -> str:
+    """The ``search`` table: id, score, and the statement and excerpt around the matched words."""
+    from .tables import draw
+
+    rows = [
+        [
+            r["id"],
+            f"{r['score']:.1f}",
+            _highlighted(r["statement"], r["matched"]) + "\n" + _highlighted(r["excerpt"], r["matched"]),
+        ]
+        for r in records
+    ]
+    return draw(
+        ["id", "score", "match"],
+        rows,
+        ratios=[2, None, 6],
+        no_wrap=[False, True, False],
+        title=f"search: {safe_text(query)}",
+        **terminal,
+    )
+
+
+def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
+    """A snippet of ``text`` around ``terms``, the matches marked for the table to highlight."""
+    from .search import snippet
+    from .tables import MARK_OFF, MARK_ON
+
+    shown, spans = snippet(safe_text(text), terms, width)
+    out, at = [], 0
+    for a, b in sorted(spans):
+        if a < at:
+            continue
+        out += [shown[at:a], MARK_ON, shown[a:b], MARK_OFF]
+        at = b
+    out.append(shown[at:])
+    return "".join(out)

@@ -78,6 +78,7 @@ HOT_PATH = [
     "aitrends.config",
     "aitrends.clock",
     "aitrends.textsearch",
+    "aitrends.views",
 ]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 

@@ -52,6 +52,16 @@ def fast(capsys, args, **env):
 
 
 FIXTURE_CASES = [
+    ["search", "data"],
+    ["search", "data", "--json"],
+    ["search", "推理成本", "-f", "jsonl"],
+    ["search", "run", "out", "-n", "1"],
+    ["search", "data", "--kind", "forecast", "--json"],
+    ["search", "data", "-p", "Roe", "--as-of", "2027-01-01", "--json"],
+    ["search", "zzzqqq"],
+    ["search", "zzzqqq", "--json"],
+    ["search", "data", "zzzqqq", "--json"],  # only some words match: a notice on stderr
+    ["search", "data", "--lang", "en", "-n", "0"],
     ["claims"],
     ["claims", "--json"],
     ["claims", "-f", "json"],
@@ -124,6 +134,10 @@ class TestSameAnswers:
         "args",
         [
             ["claims", "--topic", "inference-cost", "--format", "json"],
+            ["search", "推理成本"],
+            ["search", "inference", "cost", "--json"],
+            ["search", "gpt4", "-n", "3"],
+            ["search", "光伏", "solar", "-f", "jsonl"],
             ["claims", "--topic", "inference-cost"],
             ["claims", "--topic", "inference-cost", "-f", "jsonl"],
             ["quote", "--person", "Amodei"],

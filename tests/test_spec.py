@@ -29,6 +29,7 @@ def test_the_fast_path_answers_only_parameters_that_exist():
     """The fast path names parameters, never spellings; each one exists in its command."""
     for command, params in fastpath.ANSWERS.items():
         declared = {o[0] for o in _spec.COMMANDS[command]["options"].values()}
+        declared |= {a[0] for a in _spec.COMMANDS[command]["arguments"]}
         assert params <= declared, command
     assert fastpath.GLOBALS <= {o[0] for o in _spec.GLOBAL.values()}
 
@@ -41,7 +42,9 @@ def test_the_fast_path_answers_only_parameters_that_exist():
         (["claims", "--metric", "x"], False),  # declared, but the CLI answers it
         (["claims", "--no-such"], False),
         (["quote", "-p", "x", "--limit", "3"], True),
-        (["search", "x"], False),
+        (["search", "x", "y"], True),
+        (["search", "x", "--", "-y"], False),
+        (["search", "--text", "x"], False),
         (["--no-bundled", "claims"], True),
         (["claims", "--max-depth", "3"], False),
     ],

@@ -207,14 +207,9 @@ def _terminal() -> dict[str, Any]:
 
 
 def _err(message: str) -> None:
-    from ..render import safe_text
+    from ..tables import one_line
 
-    # One line, control characters made visible, and a value pasted into an argument or a
-    # file cannot flood the terminal.
-    text, width = safe_text(message), 2000
-    if len(text) > width:
-        text = f"{text[:width]}… ({len(text) - width:,} more characters)"
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(one_line(message) + "\n")
 
 
 def cli_errors(func: F) -> F:

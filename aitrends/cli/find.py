@@ -36,22 +36,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
 
-def _highlighted(text: str, terms: list[str], width: int = 160) -> str:
-    """A snippet of ``text`` around ``terms``, the matches marked for the table to highlight."""
-    from ..search import snippet
-    from ..tables import MARK_OFF, MARK_ON
-
-    shown, spans = snippet(safe_text(text), terms, width)
-    out, at = [], 0
-    for a, b in sorted(spans):
-        if a < at:
-            continue
-        out += [shown[at:a], MARK_ON, shown[a:b], MARK_OFF]
-        at = b
-    out.append(shown[at:])
-    return "".join(out)
-
-
 @app.command()
 @cli_errors
 def search(
@@ -104,38 +88,16 @@ def search(
     if found is None:
         found = _search_kb(query, kind, topic, person, lang, limit, _day(as_of))
     records, partial = found
-    if partial:
-        _err(f"No fact matches every word of '{query}'; showing facts that match some of them.")
-    if json_ or fmt is not Format.table:
-        columns = [
-            Column("id", lambda r: r["id"]),
-            Column("score", lambda r: r["score"]),
-            Column("statement", lambda r: r["statement"]),
-        ]
-        _output(records, fmt, json_, columns, empty="No facts match.")
-        return
-    if not records:
-        _err("No facts match.")
-        return
-    from ..tables import draw
+    from ..views import NO_MATCH, SEARCH_COLUMNS, partial_notice, search_table
 
-    rows = [
-        [
-            r["id"],
-            f"{r['score']:.1f}",
-            _highlighted(r["statement"], r["matched"]) + "\n" + _highlighted(r["excerpt"], r["matched"]),
-        ]
-        for r in records
-    ]
-    table = draw(
-        ["id", "score", "match"],
-        rows,
-        ratios=[2, None, 6],
-        no_wrap=[False, True, False],
-        title=f"search: {safe_text(query)}",
-        **_terminal(),
-    )
-    _show(table)
+    if partial:
+        _err(partial_notice(query))
+    if json_ or fmt is not Format.table:
+        _output(records, fmt, json_, SEARCH_COLUMNS, empty=NO_MATCH)
+    elif not records:
+        _err(NO_MATCH)
+    else:
+        _show(search_table(records, query, **_terminal()))
 
 
 def _search_kb(

@@ -12,6 +12,7 @@ regenerate it with::
 
 from __future__ import annotations
 
+import enum
 import pprint
 import typing
 from pathlib import Path
@@ -25,7 +26,7 @@ TARGET = Path(__file__).resolve().parent.parent / "_spec.py"
 HEADER = '''"""The command line's shape, for the fast path: generated from the typer app by
 ``python -m aitrends.cli.spec`` (see :mod:`aitrends.cli.spec`). Do not edit.
 
-Option spelling -> [parameter, takes a value, repeats, kind of record it names or None];
+Option spelling -> [parameter, takes a value, repeats, kind of record it names or None, default];
 arguments as [parameter, kind of record it names or None, nargs].
 """
 
@@ -57,10 +58,12 @@ def _params(params: list[Any], kinds: dict[str, str]) -> dict[str, Any]:
         if p.param_type_name == "argument":
             arguments.append([p.name, kinds.get(p.name), p.nargs])
             continue
+        default = p.default.value if isinstance(p.default, enum.Enum) else p.default
+        default = default if isinstance(default, str | int | float | bool) else None
         for spelling in p.opts:
-            options[spelling] = [p.name, not p.is_flag, bool(p.multiple), kinds.get(p.name)]
+            options[spelling] = [p.name, not p.is_flag, bool(p.multiple), kinds.get(p.name), default]
         for spelling in p.secondary_opts:  # --no-x of a --x/--no-x flag
-            options[spelling] = [p.name, False, False, None]
+            options[spelling] = [p.name, False, False, None, None]
     return {"options": dict(sorted(options.items())), "arguments": arguments}
 
 
