@@ -147,6 +147,15 @@ PersonOpt = Annotated[
         autocompletion=_completer("entities"),
     ),
 ]
+PredictorOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--person",
+        "-p",
+        help="Who predicts: speaker or cited origin, by id, name or alias; repeat for OR.",
+        autocompletion=_completer("entities"),
+    ),
+]
 MetricOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UsageError
 from ..render import CiteFormat, ExportFormat
-from ._app import AsOfOpt, ForceOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
+from ._app import AsOfOpt, ForceOpt, PredictorOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
 
 
 @app.command()
@@ -184,9 +184,7 @@ def plot(
         str | None,
         typer.Option("--topic", "-t", help="Topic id, label or alias (for scores: only its forecasts)."),
     ] = None,
-    person: Annotated[
-        list[str] | None, typer.Option("--person", "-p", help="scores: who predicts; repeat for OR.")
-    ] = None,
+    person: PredictorOpt = None,
     as_of: Annotated[
         str | None,
         typer.Option(

@@ -14,6 +14,7 @@ from ._app import (
     LimitOpt,
     MetricOpt,
     PersonOpt,
+    PredictorOpt,
     TopicOpt,
     _date,
     _day,
@@ -58,9 +59,7 @@ def forecasts(
             help="open (deadline ahead), due (deadline passed), undated (no deadline) or resolved; repeat for OR.",
         ),
     ] = None,
-    person: Annotated[
-        list[str] | None, typer.Option("--person", "-p", help="Who predicts: speaker or cited origin.")
-    ] = None,
+    person: PredictorOpt = None,
     topic: TopicOpt = None,
     horizon_before: Annotated[str | None, typer.Option(help="Deadline on or before this date.")] = None,
     horizon_after: Annotated[str | None, typer.Option(help="Deadline on or after this date.")] = None,

@@ -10,6 +10,7 @@ from ..render import Column, Format
 from ._app import (
     FormatOpt,
     JsonOpt,
+    PredictorOpt,
     State,
     TopicOpt,
     _date,
@@ -149,9 +150,7 @@ CALIBRATION_COLUMNS = [
 @app.command()
 @cli_errors
 def scores(
-    person: Annotated[
-        list[str] | None, typer.Option("--person", "-p", help="Who predicts: speaker or cited origin.")
-    ] = None,
+    person: PredictorOpt = None,
     topic: TopicOpt = None,
     as_of: Annotated[
         str | None,
