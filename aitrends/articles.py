@@ -17,7 +17,7 @@ from .dates import PartialDate, Precision
 from .draft import read_article, sha256_of
 from .errors import UsageError, WriteError
 from .extract import tidy, word_segmented
-from .loader import bundled_data_dir
+from .loader import is_bundled, writable_layer
 from .models import DRAFT_ID, DRAFT_MARK
 
 if TYPE_CHECKING:
@@ -99,18 +99,14 @@ class Added:
 
 
 def user_dir(dirs: list[Path]) -> Path:
-    """The directory ``add-source`` writes into: the first one given (created when missing),
-    never the bundled data."""
-    if not dirs:
+    """The directory ``add-source`` writes into (:func:`aitrends.loader.writable_layer`: the
+    first one given), created when missing; never the bundled data."""
+    target = writable_layer(dirs)
+    if target is None:
         raise UsageError(
             "add-source writes into your own data directory: give one with --data-dir (or $AITRENDS_DATA)"
         )
-    target = dirs[0]
-    try:
-        bundled = target.resolve() == bundled_data_dir().resolve()
-    except OSError:
-        bundled = False
-    if bundled:
+    if is_bundled(target):
         raise UsageError(f"{target} is the bundled data; add sources to your own directory with --data-dir")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is not a directory")

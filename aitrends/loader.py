@@ -151,6 +151,22 @@ def bundled_data_dir() -> Path:
     return Path(config.bundled_data_dir())
 
 
+def is_bundled(path: str | os.PathLike[str]) -> bool:
+    """``path`` is the bundled data or inside it (which nothing may write to)."""
+    bundled = bundled_data_dir().resolve()
+    try:
+        p = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return p == bundled or bundled in p.parents
+
+
+def writable_layer(dirs: Sequence[str | os.PathLike[str]]) -> Path | None:
+    """The data directory that the commands that write (``add-source``, ``resolve``) write into:
+    the first one given with ``--data-dir`` (or in ``$AITRENDS_DATA``); None when none is."""
+    return Path(dirs[0]) if dirs else None
+
+
 def resolve_data_dirs(
     dirs: Sequence[str | os.PathLike[str]] | None = None,
     *,

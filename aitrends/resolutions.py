@@ -19,7 +19,7 @@ from . import models as m
 from .dates import PartialDate
 from .errors import AitrendsError, UsageError
 from .forecasts import Status, status_of
-from .loader import FACTS_DIR, bundled_data_dir, display_path
+from .loader import FACTS_DIR, display_path, is_bundled, writable_layer
 from .render import NO_TIME_STATED
 from .yamledit import append_item, remove_items, replace_items
 
@@ -49,29 +49,20 @@ class Resolved:
 
 
 def user_layer(dirs: list[Path]) -> Path:
-    """The layer resolutions are written to: the topmost directory that is not the bundled
-    data. Raises :class:`UsageError` when there is none, :class:`ResolveError` when the one
-    given is the bundled data."""
-    if not dirs:
+    """The layer resolutions are written to (:func:`aitrends.loader.writable_layer`: the first
+    directory given). Raises :class:`UsageError` when there is none, :class:`ResolveError`
+    when it is the bundled data."""
+    top = writable_layer(dirs)
+    if top is None:
         raise UsageError(
             "resolutions go into your own data layer: give --data-dir DIRECTORY (or set AITRENDS_DATA)"
         )
-    top = Path(dirs[-1])
-    if _is_bundled(top):
+    if is_bundled(top):
         raise ResolveError(
             f"{display_path(top)} is the bundled data, which holds what the articles say; "
             "record resolutions in your own data layer (--data-dir DIRECTORY)"
         )
     return top
-
-
-def _is_bundled(path: Path) -> bool:
-    bundled = bundled_data_dir().resolve()
-    try:
-        p = path.resolve()
-    except (OSError, RuntimeError):
-        return False
-    return p == bundled or bundled in p.parents
 
 
 def resolve(
@@ -160,7 +151,7 @@ def unresolve(kb: KnowledgeBase, fact_id: str, *, layer: Path) -> Resolved:
     if current is None:
         raise ResolveError(f"'{fact.id}' has no resolution to remove")
     origin = kb.resolution_origin[fact.id]
-    if _is_bundled(Path(origin.file)):
+    if is_bundled(Path(origin.file)):
         raise ResolveError(
             f"the resolution of '{fact.id}' is in the bundled data ({origin.file}); it cannot be removed"
         )
@@ -186,7 +177,7 @@ def _file_in_layer(kb: KnowledgeBase, fact_id: str, layer: Path) -> Path | None:
         inside = Path(os.path.abspath(path)).resolve().is_relative_to(layer.resolve())
     except (OSError, RuntimeError):  # pragma: no cover
         return None
-    return path if inside and not _is_bundled(path) else None
+    return path if inside and not is_bundled(path) else None
 
 
 def _is_current(item: Any, fact_id: str) -> bool:

@@ -276,3 +276,16 @@ class TestAddSourceCommand:
         bad.write_bytes(b"\xff\xfe\x00bad")
         result = runner.invoke(app, ["--data-dir", str(tmp_path / "my"), "add-source", str(bad)])
         assert result.exit_code == 2 and "not UTF-8" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_add_source_and_resolve_write_into_the_same_layer(tmp_path):
+    """One rule for the layer a command writes into: the first directory given."""
+    from aitrends.loader import writable_layer
+    from aitrends.resolutions import user_layer
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    assert (
+        user_dir([first, second]) == user_layer([first, second]) == writable_layer([first, second]) == first
+    )

@@ -421,7 +421,9 @@ class TestLayers:
         assert (layer / "facts" / "resolutions.yaml").read_text(encoding="utf-8") == USER_FILE
         assert aitrends.load(layer, top).resolutions[fid].outcome is m.Outcome.true
         # the lower layer taken for the bundled data: its resolution cannot be removed
-        monkeypatch.setattr(r, "bundled_data_dir", lambda: layer)
+        from aitrends import loader
+
+        monkeypatch.setattr(loader, "bundled_data_dir", lambda: layer)
         with pytest.raises(r.ResolveError, match="bundled data"):
             r.unresolve(aitrends.load(layer), fid, layer=top)
         with pytest.raises(r.ResolveError, match="bundled data"):

@@ -69,7 +69,7 @@ def resolve(
 ) -> None:
     """Record how a forecast turned out, in your own data layer (--data-dir).
 
-    Writes to facts/resolutions.yaml of the topmost --data-dir (or $AITRENDS_DATA), created
+    Writes to facts/resolutions.yaml of the first --data-dir (or $AITRENDS_DATA), created
     if missing, keeping the file's comments and order; the bundled data is never written. A forecast must be due
     (its horizon over) unless --early.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,24 @@ def problems(data_dir: Path, **limits) -> list[str]:
     with pytest.raises(aitrends.DataError) as info:
         aitrends.load(data_dir, bundled=False, **limits)
     return [str(p) for p in info.value.problems]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A small valid data directory of one fact, to run commands against."""
+    d = make_base(tmp_path / "data")
+    (d / "facts" / "a.yaml").write_text(fact_file(), encoding="utf-8")
+    return d
+
+
+def run(data: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    """``aitrends --no-bundled -d DATA ARGS`` in-process: never a traceback, never an
+    exception other than an exit."""
+    from typer.testing import CliRunner
+
+    from aitrends.cli import app
+
+    result = CliRunner().invoke(app, ["--no-bundled", "-d", str(data), *args], env=env)
+    assert "Traceback" not in result.output
+    assert not result.exception or isinstance(result.exception, SystemExit), result.exception
+    return result

@@ -13,21 +13,7 @@ import aitrends
 from aitrends.cli import app
 from aitrends.loader import Limits
 
-from .conftest import fact_file, make_base, shown
-
-
-@pytest.fixture
-def data(tmp_path):
-    d = make_base(tmp_path / "data")
-    (d / "facts" / "a.yaml").write_text(fact_file(), encoding="utf-8")
-    return d
-
-
-def run(data, *args, env=None):
-    result = CliRunner().invoke(app, ["--no-bundled", "-d", str(data), *args], env=env)
-    assert "Traceback" not in result.output
-    assert not result.exception or isinstance(result.exception, SystemExit), result.exception
-    return result
+from .conftest import run, shown
 
 
 def usage(command: str, error: str) -> str:

@@ -15,13 +15,11 @@ import sys
 import time
 
 import pytest
-from typer.testing import CliRunner
 
 import aitrends
-from aitrends.cli import app
 from aitrends.search import Match, NameIndex
 
-from .conftest import BASE, fact, fact_file, make_base, problems, shown
+from .conftest import BASE, fact, fact_file, make_base, problems, run, shown
 
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX locks and signals")
 
@@ -30,20 +28,6 @@ def write(d, files):
     for name, text in files.items():
         (d / name).write_text(text, encoding="utf-8")
     return d
-
-
-@pytest.fixture
-def data(tmp_path):
-    d = make_base(tmp_path / "data")
-    (d / "facts" / "a.yaml").write_text(fact_file(), encoding="utf-8")
-    return d
-
-
-def run(data, *args, env=None):
-    result = CliRunner().invoke(app, ["--no-bundled", "-d", str(data), *args], env=env)
-    assert "Traceback" not in result.output
-    assert not result.exception or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 # --------------------------------------------------------------------------- hangs
