@@ -31,9 +31,14 @@ class TestToday:
             clock.today({clock.ENV: text})
         assert str(e.value) == f"$AITRENDS_TODAY: '{text}' is not a day like 2026-11-23"
 
-    def test_unset_or_empty_is_the_system_date(self):
-        assert isinstance(clock.today({}), dt.date)
-        assert isinstance(clock.today({clock.ENV: " "}), dt.date)
+    def test_unset_or_empty_is_the_system_date(self, monkeypatch):
+        class Frozen(dt.date):
+            @classmethod
+            def today(cls):
+                return cls(2031, 2, 3)
+
+        monkeypatch.setattr(clock.dt, "date", Frozen)  # the system's date, without reading it
+        assert clock.today({}) == clock.today({clock.ENV: " "}) == dt.datetime(2031, 2, 3).date()
 
 
 def _status(runner, *args, env=None):
