@@ -33,7 +33,10 @@ _writing = False
 """True once the fast path has begun to write its answer: from then on it never hands the
 command to the CLI, which would write it a second time."""
 
-FORMATS = ("table", "json", "jsonl")
+DEFAULT_FORMATS = ("table", "json", "jsonl")
+FORMATS: dict[str, tuple[str, ...]] = {}
+"""The formats the fast path writes for a command (default :data:`DEFAULT_FORMATS`); any
+other goes to the CLI."""
 
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
@@ -43,6 +46,12 @@ ANSWERS = {
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
+HANDLERS: dict[str, str] = {}
+"""Commands answered by a function of the store/io layer, ``module:function`` under
+``aitrends``: ``function(connection, query, day)`` returns an :class:`aitrends.output.Answer`,
+or None when it cannot answer exactly (a name that is not certain: the CLI explains). The
+typer command of the same name calls the same function, so the two cannot differ. Each such
+command is also in :data:`ANSWERS`."""
 GLOBALS = {"data_dir", "no_bundled", "no_cache"}
 """The global options the fast path implements."""
 
@@ -157,30 +166,30 @@ def reset() -> None:
 
 
 class Query:
-    """A command line the fast path can answer."""
+    """A command line the fast path can answer: the command, the global options it
+    implements, and every parameter of the command (its declared default when not given)."""
 
     def __init__(self, command: str) -> None:
         self.command = command
         self.data_dir: list[str] = []
         self.no_bundled = False
         self.no_cache = False
-        self.topic: list[str] = []
-        self.person: list[str] = []
-        self.source: list[str] = []
-        self.kind: list[str] = []
-        self.since: str | None = None
-        self.until: str | None = None
-        self.limit: int | str | None = None
-        self.fmt = "table"
-        self.json_ = False
-        self.as_of: str | None = None
-        self.words: list[str] = []
-        self.lang: str | None = None
+        spec = _spec.COMMANDS.get(command, {})
+        for o in spec.get("options", {}).values():
+            setattr(self, o[0], [] if o[2] else o[4])
+        for a in spec.get("arguments", []):
+            setattr(self, a[0], [] if a[2] == -1 else None)
+
+    def __getattr__(self, name: str) -> Any:  # a parameter another command has
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
 
 
 def parse(args: Sequence[str]) -> Query | None:
     """The query of a command line, or None unless every word is understood exactly."""
     values: dict[str, Any] = {}
+    positional: list[str] = []
     i, options, command = 0, _spec.GLOBAL, None
     while i < len(args):
         word = args[i]
@@ -188,9 +197,8 @@ def parse(args: Sequence[str]) -> Query | None:
         if command is None and word in ANSWERS:
             command, options = word, _spec.COMMANDS[word]["options"]
             continue
-        variadic = _variadic(command) if command is not None else None
-        if variadic is not None and not word.startswith("-"):
-            values.setdefault(variadic, []).append(word)  # search's words
+        if command is not None and not word.startswith("-"):
+            positional.append(word)  # an argument: show ID, search WORDS...
             continue
         name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
         # a global option may follow the command (as hoist_global_options in aitrends.cli._app
@@ -221,14 +229,24 @@ def parse(args: Sequence[str]) -> Query | None:
             values[param] = value
     if command is None or values.pop("no_cache", False):
         return None
+    for param, _, nargs in _spec.COMMANDS[command]["arguments"]:
+        if param not in ANSWERS[command]:
+            if positional:
+                return None
+            continue
+        if nargs == -1:
+            values[param], positional = positional, []
+        elif positional:
+            values[param] = positional.pop(0)
+        else:
+            return None  # missing: the CLI says so
+    if positional:
+        return None
     if command == "quote":
         if "person" not in values:
             return None
         values["person"] = [values["person"]]
     query = Query(command)
-    for o in _spec.COMMANDS[command]["options"].values():  # the declared defaults (search -n 20)
-        if o[4] is not None and o[0] in ANSWERS[command]:
-            setattr(query, o[0], o[4])
     for key, value in values.items():
         setattr(query, key, value)
     if command == "search" and not " ".join(query.words).strip():
@@ -237,12 +255,16 @@ def parse(args: Sequence[str]) -> Query | None:
         if not (query.limit.isascii() and query.limit.isdigit()):
             return None
         query.limit = int(query.limit)
-    fmt = query.fmt.lower() if query.fmt.isascii() else ""
-    kinds = [pick(k, FACT_KINDS) for k in query.kind]  # "Quote", "figures" as the CLI reads them
-    if fmt not in FORMATS or None in kinds:
-        return None
-    query.kind = [k for k in kinds if k is not None]
-    query.fmt = "json" if query.json_ else fmt
+    if isinstance(query.kind, list):
+        kinds = [pick(k, FACT_KINDS) for k in query.kind]  # "Quote", "figures" as the CLI reads them
+        if None in kinds:
+            return None
+        query.kind = [k for k in kinds if k is not None]
+    if isinstance(query.fmt, str):
+        fmt = query.fmt.lower() if query.fmt.isascii() else ""
+        if fmt not in FORMATS.get(command, DEFAULT_FORMATS):
+            return None
+        query.fmt = "json" if query.json_ else fmt
     if query.as_of is not None and interval(query.as_of) is None:
         return None  # the normal path reports the bad date
     return query
@@ -266,6 +288,11 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
     con = cache.open_fresh(dirs, env)
     if con is None:
         return None
+    if query.command in HANDLERS:
+        try:
+            return _handled(con, query, env)
+        finally:
+            con.close()
     try:
         found = _select(con, query)
         if found is None:
@@ -274,6 +301,26 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
         _write(con, query, rows, title, empty, _today(query, env))
     finally:
         con.close()
+    return 0
+
+
+def handler(command: str) -> Any:
+    """The function of :data:`HANDLERS` that answers ``command``."""
+    import importlib
+
+    module, _, name = HANDLERS[command].partition(":")
+    return getattr(importlib.import_module(f"aitrends.{module}"), name)
+
+
+def _handled(con: Any, query: Query, env: Mapping[str, str]) -> int | None:
+    global _writing
+    from .output import emit
+
+    found = handler(query.command)(con, query, _today(query, env))
+    if found is None:
+        return None
+    _writing = True
+    emit(found, sys.stdout, sys.stderr)
     return 0
 
 
@@ -299,13 +346,13 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
     from .query import Selection, select
 
     topics: set[str] = set()
-    for text in q.topic:
+    for text in q.topic or []:
         tid = cache.resolve(con, "topics", text)
         if tid is None:
             return None
         topics |= cache.topic_and_descendants(con, tid)
     people = []
-    for text in q.person:
+    for text in q.person or []:
         who = cache.resolve(con, "entities", text)
         if who is None:
             return None
@@ -318,7 +365,7 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
         title = con.execute("SELECT name_en FROM entities WHERE id = ?", (who,)).fetchone()[0]
         empty = f"No facts with speaker '{who}'."
     sources = []
-    for text in q.source:
+    for text in q.source or []:
         sid = cache.resolve(con, "sources", text)
         if sid is None:
             return None
@@ -330,7 +377,7 @@ def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
     if lo is not None and hi is not None and lo[0] > hi[1]:
         return None  # the normal path reports the empty range
     sel = Selection(
-        kinds=q.kind,
+        kinds=q.kind or [],
         topics=topics,
         people=people,
         sources=sources,
@@ -391,7 +438,7 @@ def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
         dirs,
         text,
         lang=q.lang,
-        kinds=q.kind,
+        kinds=q.kind or [],
         topics=q.topic,
         people=q.person,
         limit=int(q.limit or 0),

@@ -662,13 +662,20 @@ def _rebuild(path: Path, s: Scan, workers: int | None) -> Stats:
     with atomic_path(path, force=True) as tmp:
         con = sqlite3.connect(tmp, isolation_level=None)
         try:
-            _create(con, cache=True)
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
-            stats = _update(con, s, Freshness(usable=True, changed=list(s.files)), workers)
+            stats = build(con, s, workers=workers)
             con.execute("PRAGMA journal_mode = DELETE")
         finally:
             con.close()
+    return stats
+
+
+def build(con: sqlite3.Connection, s: Scan, *, workers: int | None = None) -> Stats:
+    """Build the index of the files of ``s`` from scratch into the empty database ``con`` (a
+    file being built, or ``:memory:`` for :func:`aitrends.store.in_memory`)."""
+    _create(con, cache=True)
+    stats = _update(con, s, Freshness(usable=True, changed=list(s.files)), workers)
     stats.full = True
     return stats
 
@@ -772,7 +779,7 @@ def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ..
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
     override, data)."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
-    raw = RawData(dirs=[])
+    raw = RawData(dirs=[], limits=Limits.resolve())  # $AITRENDS_MAX_...: see aitrends.store
     load_file(Path(path), raw, layer)
     rows = []
     for kind in (*REFERENCE_KINDS, "facts", "resolutions"):
@@ -934,7 +941,7 @@ def _reindex(
     problems, facts = con.execute(
         "SELECT count(*) FILTER (WHERE problems > 0), sum(facts) FROM files"
     ).fetchone()
-    if problems or (facts or 0) > Limits().max_facts:
+    if problems or (facts or 0) > Limits.resolve().max_facts:
         return fail()
     refs, resolutions = _reference_items(con)
     stubs = Loaded()

@@ -27,6 +27,7 @@ LAYERS = {
         "dates",
         "_spec",
         "yamledit",
+        "output",
     },
     "model": {"models", "quantity"},
     "load": {"loader"},
@@ -50,6 +51,7 @@ LAYERS = {
     },
     "store/io": {
         "cache",
+        "store",
         "index",
         "textsearch",
         "export",
@@ -74,6 +76,8 @@ and its models, which call the analysis layer. Listed so that no other one creep
 HOT_PATH = [
     "aitrends.fastpath",
     "aitrends.cache",
+    "aitrends.store",
+    "aitrends.output",
     "aitrends.query",
     "aitrends.config",
     "aitrends.clock",
