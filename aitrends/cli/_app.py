@@ -23,6 +23,9 @@ from ..render import Column, Format
 
 if TYPE_CHECKING:
     import datetime as dt
+    import sqlite3
+
+    from ..output import Answer
 
     from ..kb import KnowledgeBase
 
@@ -44,8 +47,11 @@ class State:
 
     data_dirs: list[Path] = []
     bundled: bool | None = None
+    no_cache: bool = False
     kb: KnowledgeBase | None = None
     """The knowledge base of this command, once loaded (its typo corrections are shown)."""
+    store: sqlite3.Connection | None = None
+    """The index this command reads (:func:`_store`)."""
 
 
 # ---------------------------------------------------------------- shared options
@@ -247,6 +253,54 @@ def _kb() -> KnowledgeBase:
     return State.kb
 
 
+def _store() -> sqlite3.Connection:
+    """The index this command reads (:func:`aitrends.store.connect`: the cached one, else one
+    built in memory, as with ``--no-cache``). Data with problems raises the loader's
+    :class:`~aitrends.errors.DataError`, which lists every problem."""
+    if State.store is not None:
+        return State.store
+    from ..config import data_dirs
+    from ..store import connect, in_memory
+
+    dirs = data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
+    con = in_memory(dirs) if State.no_cache else connect(dirs)
+    if con is None:
+        _kb()  # reports the problems
+        raise AitrendsError("the compiled index could not be built; set AITRENDS_DEBUG=1 and try again")
+    State.store = con
+    return con
+
+
+def _exact(namespace: str, text: str) -> str:
+    """The id ``text`` names in ``namespace`` (facts, sources, entities, topics, metrics):
+    from the index when certain, else as the knowledge base resolves it (a typo taken as the
+    record it spells, with a notice; an unknown or ambiguous name is an error with
+    suggestions)."""
+    from ..cache import resolve
+
+    con = _store()
+    if namespace == "facts":
+        if con.execute("SELECT 1 FROM facts WHERE id = ?", (text,)).fetchone():
+            return text
+        return str(_kb().get(text).id)  # an unknown id: the error with suggestions
+    found = resolve(con, namespace, text)
+    if found is not None:
+        return found
+    return _kb().resolve(namespace, text)
+
+
+def _emit(answer: Answer | None) -> None:
+    """Write a command's :class:`~aitrends.output.Answer` as the fast path writes it, after
+    the notices of names taken as typos (tables only)."""
+    from ..output import emit
+
+    if answer is None:  # the parameters were resolved before the call: a bug if it happens
+        raise AitrendsError("no answer")
+    if answer.table or answer.empty is not None:
+        _notices()
+    emit(answer, sys.stdout, sys.stderr)
+
+
 def _output(
     records: Sequence[dict[str, Any]],
     fmt: Format,
@@ -386,6 +440,8 @@ def main_callback(
             raise typer.BadParameter("empty directory name", param_hint="'--data-dir'")
     State.data_dirs = [Path(d) for d in data_dir or []]
     State.kb = None
+    State.store = None
+    State.no_cache = no_cache
     State.bundled = False if no_bundled else None
     if max_file_size is not None:
         from ..loader import parse_size  # only when given: the loader imports pydantic and PyYAML
