@@ -43,6 +43,10 @@ RACY_NS = 2_000_000_000
 or timestamps changing (timestamps are coarse on some file systems): it is hashed again."""
 
 
+_LOCKED: set[str] = set()
+"""Indexes this process found locked for longer than the timeout: not waited for again."""
+
+
 class LockTimeout(OSError):
     """Another process has held the index's lock for longer than :func:`aitrends.config.lock_timeout`."""
 
@@ -291,11 +295,14 @@ def open_fresh(
     """
     if caching_disabled(environ):
         return None
+    path = ""
     try:
         s = scan(dirs)
         if s.problems:
             return None
         path = index_path(dirs, environ)
+        if path in _LOCKED:
+            return None  # this process already waited for it (the fast path, then the CLI)
         con = connect(path)
         if con is not None:
             try:
@@ -323,6 +330,7 @@ def open_fresh(
             con.close()
         return None
     except LockTimeout as e:
+        _LOCKED.add(path)
         if debug_enabled():  # a note, not an error: the answer is still right
             import logging
 

@@ -15,13 +15,12 @@ date, a knowledge base with problems.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
 
 from . import _spec, cache, config
-from .query import FACT_KINDS, daily_fields, interval, pick
+from .query import FACT_KINDS, interval, pick
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,19 +33,26 @@ _writing = False
 command to the CLI, which would write it a second time."""
 
 DEFAULT_FORMATS = ("table", "json", "jsonl")
-FORMATS: dict[str, tuple[str, ...]] = {}
+FACT_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+FORMATS: dict[str, tuple[str, ...]] = {"claims": FACT_FORMATS, "quote": FACT_FORMATS, "search": FACT_FORMATS}
 """The formats the fast path writes for a command (default :data:`DEFAULT_FORMATS`); any
 other goes to the CLI."""
 
 ANSWERS = {
-    "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
+    "claims": {
+        "topic", "person", "source", "kind", "metric", "since", "until", "text", "limit", "fmt", "json_", "as_of",
+    },
     "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
     "search": {"words", "kind", "topic", "person", "lang", "limit", "fmt", "json_", "as_of"},
-}
+}  # fmt: skip
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
-HANDLERS: dict[str, str] = {}
+HANDLERS: dict[str, str] = {
+    "claims": "claims:claims",
+    "quote": "claims:quote",
+    "search": "claims:search",
+}
 """Commands answered by a function of the store/io layer, ``module:function`` under
 ``aitrends``: ``function(connection, query, day)`` returns an :class:`aitrends.output.Answer`,
 or None when it cannot answer exactly (a name that is not certain: the CLI explains). The
@@ -283,25 +289,13 @@ def _run(query: Query, env: Mapping[str, str]) -> int | None:
     dirs = _dirs(query.data_dir, query.no_bundled, env)
     if dirs is None:
         return None
-    if query.command == "search":
-        return _search(query, dirs, env)
     con = cache.open_fresh(dirs, env)
     if con is None:
         return None
-    if query.command in HANDLERS:
-        try:
-            return _handled(con, query, env)
-        finally:
-            con.close()
     try:
-        found = _select(con, query)
-        if found is None:
-            return None
-        rows, title, empty = found
-        _write(con, query, rows, title, empty, _today(query, env))
+        return _handled(con, query, env)
     finally:
         con.close()
-    return 0
 
 
 def handler(command: str) -> Any:
@@ -324,177 +318,11 @@ def _handled(con: Any, query: Query, env: Mapping[str, str]) -> int | None:
     return 0
 
 
-_SELECT = {
-    "json": (
-        "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
-        "facts f JOIN fact_text c ON c.fact = f.id",
-    ),
-    "jsonl": (
-        "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
-        "facts f JOIN fact_text c ON c.fact = f.id",
-    ),
-    "table": ("f.kind, f.fast, f.claims, f.quote", "fact_cells f"),
-}
-"""What each format reads: a table needs only ``fact_cells``, which has the columns of
-``facts`` that the filters and the order use, under the same names."""
-
-
-def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
-    """The facts of ``q`` (selected by :func:`aitrends.query.select`, as
-    :meth:`KnowledgeBase.facts` selects them), the table title and the message when there are
-    none; None when a name or date is not certain."""
-    from .query import Selection, select
-
-    topics: set[str] = set()
-    for text in q.topic or []:
-        tid = cache.resolve(con, "topics", text)
-        if tid is None:
-            return None
-        topics |= cache.topic_and_descendants(con, tid)
-    people = []
-    for text in q.person or []:
-        who = cache.resolve(con, "entities", text)
-        if who is None:
-            return None
-        people.append(who)
-    title, empty = None, "No facts match."
-    if q.command == "quote":
-        who = people[0]
-        if cache.resolve(con, "entities", who) != who:  # quotes() resolves the id again
-            return None
-        title = con.execute("SELECT name_en FROM entities WHERE id = ?", (who,)).fetchone()[0]
-        empty = f"No facts with speaker '{who}'."
-    sources = []
-    for text in q.source or []:
-        sid = cache.resolve(con, "sources", text)
-        if sid is None:
-            return None
-        sources.append(sid)
-    lo = interval(q.since) if q.since is not None else None
-    hi = interval(q.until) if q.until is not None else None
-    if (q.since is not None and lo is None) or (q.until is not None and hi is None):
-        return None
-    if lo is not None and hi is not None and lo[0] > hi[1]:
-        return None  # the normal path reports the empty range
-    sel = Selection(
-        kinds=q.kind or [],
-        topics=topics,
-        people=people,
-        sources=sources,
-        since=lo,
-        until=hi,
-        limit=int(q.limit or 0),
-    )
-    rows = select(con, sel, *_SELECT[q.fmt])
-    if not all(r["fast"] for r in rows):
-        return None  # a record that changes with the day in a way not recomputed here
-    return rows, title, empty
-
-
 def _today(q: Query, env: Mapping[str, str]) -> Any:
     """The day of ``--as-of`` (checked by :func:`parse`), else :func:`aitrends.clock.today`."""
     from .clock import day_of
 
     return day_of(q.as_of, env)
-
-
-def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
-    global _writing
-    _writing = True
-    if q.fmt == "json":
-        items = []
-        for row in rows:
-            text = row["pretty"]
-            if row["kind"] == "forecast":
-                for key, value in daily_fields(row["horizon_end"], row["resolved"], today).items():
-                    text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
-            items.append(text)
-        _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
-    elif q.fmt == "jsonl":
-        lines = []
-        for row in rows:
-            if row["kind"] == "forecast":
-                rec = json.loads(row["record"])
-                rec.update(daily_fields(row["horizon_end"], row["resolved"], today))
-                lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
-            else:
-                lines.append(row["record"] + "\n")
-        if lines:
-            _stdout("".join(lines))
-    elif not rows:
-        _err(empty)
-    else:
-        _table(con, q, rows, title)
-
-
-def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
-    """``aitrends search`` from the index's postings (:mod:`aitrends.textsearch`), written as
-    the CLI writes it (:mod:`aitrends.views`); None when the knowledge base must answer."""
-    global _writing
-    from .textsearch import answer as search
-
-    text = " ".join(q.words)
-    found = search(
-        dirs,
-        text,
-        lang=q.lang,
-        kinds=q.kind or [],
-        topics=q.topic,
-        people=q.person,
-        limit=int(q.limit or 0),
-        day=_today(q, env),
-    )
-    if found is None:
-        return None
-    from .render import to_json, to_jsonl
-    from .tables import show, terminal
-    from .views import NO_MATCH, partial_notice, search_table
-
-    records, partial = found
-    _writing = True
-    if partial:
-        _err(partial_notice(text))
-    if q.fmt == "json":
-        _stdout(to_json(records))
-    elif q.fmt == "jsonl":
-        if records:
-            _stdout(to_jsonl(records))
-    elif not records:
-        _err(NO_MATCH)
-    else:
-        table = search_table(records, text, **terminal(sys.stdout))
-        show(table if table.endswith("\n") else table + "\n", sys.stdout)
-    return 0
-
-
-def _err(message: str) -> None:
-    from .tables import one_line
-
-    sys.stderr.write(one_line(message) + "\n")  # as the CLI's _err
-
-
-def _stdout(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
-    """The table the CLI draws, from the cells the index stored with the CLI's own columns,
-    drawn by the same :func:`aitrends.tables.draw`."""
-    from .tables import draw, safe_text, show, terminal
-
-    specs = json.loads(
-        con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{q.command}",)).fetchone()[0]
-    )
-    cells = [r[q.command].split(cache.CELL_SEPARATOR) for r in rows]  # made safe (index._cells)
-    text = draw(
-        [header for header, _, _ in specs],
-        cells,
-        ratios=[ratio for _, ratio, _ in specs],
-        no_wrap=[no_wrap for _, _, no_wrap in specs],
-        title=safe_text(title) if title is not None else None,
-        **terminal(sys.stdout),
-    )
-    show(text, sys.stdout)
 
 
 def _completion_args(env: Mapping[str, str], shell: str) -> tuple[list[str], str]:

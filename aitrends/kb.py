@@ -12,6 +12,7 @@ from . import models as m
 from .dates import PartialDate
 from .errors import AmbiguousError, DataError, NotFoundError, Problem, UsageError
 from .loader import Loaded, Origin, RawData, load_dirs, resolve_data_dirs
+from .query import clean as _clean
 from .search import Hit, Match, NameIndex, TextIndex, fact_fields
 
 T = TypeVar("T")
@@ -360,14 +361,11 @@ class KnowledgeBase:
         of unknown date are left out when either is given); ``text`` keeps facts containing
         every word. Names resolve as in :meth:`resolve`. Sorted by date, then id.
         """
-        from .query import Selection, select
+        from .query import Selection, date_range, select
 
         topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
         kinds = {fact_kind(k).value for k in ([kind] if isinstance(kind, str | m.FactKind) else kind or [])}
-        lo = PartialDate.parse(since) if since is not None else None
-        hi = PartialDate.parse(until) if until is not None else None
-        if lo is not None and hi is not None and lo.start > hi.end:
-            raise UsageError(f"--since {lo} is after --until {hi}: no date can be both")
+        lo, hi = date_range(since, until)
         query = " ".join([text] if isinstance(text, str) else text or [])
         sel = Selection(
             kinds=kinds,
@@ -375,8 +373,8 @@ class KnowledgeBase:
             people=self.resolve_many("entities", person),
             sources=self.resolve_many("sources", source),
             metrics=self.resolve_many("metrics", metric),
-            since=(lo.start.isoformat(), lo.end.isoformat()) if lo else None,
-            until=(hi.start.isoformat(), hi.end.isoformat()) if hi else None,
+            since=lo,
+            until=hi,
             ids={h.id for h in self.search(query)} if query.strip() else None,
             limit=limit,
         )
@@ -541,12 +539,9 @@ def _zh_names(kb: KnowledgeBase, entity_id: str) -> list[str]:
 
 def fact_kind(value: str | m.FactKind) -> m.FactKind:
     """A kind of fact as typed (``Quote``, ``figures``); UsageError naming the choices otherwise."""
-    from .query import FACT_KINDS, pick
+    from .query import fact_kind_name
 
-    found = pick(str(value), FACT_KINDS)
-    if found is None:
-        raise UsageError(f"--kind: '{_clean(str(value))}' is not one of {', '.join(FACT_KINDS)}")
-    return m.FactKind(found)
+    return m.FactKind(value if isinstance(value, m.FactKind) else fact_kind_name(value))
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -555,9 +550,3 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     found = [k for k, _ in closest(word.strip().casefold(), choices, limit=3)]
     return " (did you mean " + " or ".join(f"'{k}'" for k in found) + "?)" if found else ""
-
-
-def _clean(text: str) -> str:
-    """A user's text, safe to echo in a one-line message."""
-    shown = "".join(c if c.isprintable() else "?" for c in text)
-    return shown if len(shown) <= 80 else shown[:77] + "..."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import TextIO
 
 
@@ -20,7 +20,10 @@ class Answer:
     ``notices`` go to stderr first (one line each); then either ``empty`` (a message on
     stderr when nothing matched: exit status 0, nothing on stdout) or ``chunks`` on stdout,
     written as they come (a generator streams a long export without holding it in memory).
-    A ``table`` is joined and paged when taller than the terminal.
+    A ``table`` is joined and paged when taller than the terminal; it may be a function that
+    draws the table for the terminal (:func:`aitrends.tables.terminal`: width and styles of
+    standard output), called by :func:`emit` with them, so that the command need not know
+    where its output goes.
     """
 
     __slots__ = ("chunks", "empty", "notices", "table")
@@ -29,7 +32,7 @@ class Answer:
         self,
         chunks: Iterable[str] = (),
         *,
-        table: bool = False,
+        table: bool | Callable[..., str] = False,
         notices: Iterable[str] = (),
         empty: str | None = None,
     ) -> None:
@@ -46,12 +49,16 @@ class Answer:
 
 def emit(answer: Answer, stdout: TextIO, stderr: TextIO) -> None:
     """Write ``answer``: notices, then the empty message or the output."""
-    from .tables import one_line, show
+    from .tables import one_line, show, terminal
 
     for notice in answer.notices:
         stderr.write(one_line(notice) + "\n")
     if answer.empty is not None:
         stderr.write(one_line(answer.empty) + "\n")
+        return
+    if callable(answer.table):
+        text = answer.table(**terminal(stdout))
+        show(text if text.endswith("\n") else text + "\n", stdout)
         return
     if answer.table:
         text = "".join(answer.chunks)

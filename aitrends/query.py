@@ -170,6 +170,45 @@ def pick(text: str, choices: Sequence[str]) -> str | None:
     return None
 
 
+def clean(text: str) -> str:
+    """A user's text, safe to echo in a one-line message."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def fact_kind_name(value: str) -> str:
+    """The kind of fact ``value`` names (``Quote``, ``figures``); a usage error naming the
+    choices otherwise."""
+    found = pick(str(value), FACT_KINDS)
+    if found is None:
+        from .errors import UsageError
+
+        raise UsageError(f"--kind: '{clean(str(value))}' is not one of {', '.join(FACT_KINDS)}")
+    return found
+
+
+def date_range(since: Any, until: Any) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The intervals of ``--since`` and ``--until`` (None when not given); a usage error when
+    one is not a date or when no date can be in both."""
+    from .errors import UsageError
+
+    found = []
+    for value, option in ((since, "--since"), (until, "--until")):
+        if value is None:
+            found.append(None)
+            continue
+        days = interval(str(value))
+        if days is None:
+            raise UsageError(f"{option}: '{value}' is not a date like 2024, 2024-05 or 2024-05-01")
+        found.append(days)
+    lo, hi = found
+    if lo is not None and hi is not None and lo[0] > hi[1]:
+        raise UsageError(
+            f"--since {str(since).strip()} is after --until {str(until).strip()}: no date can be both"
+        )
+    return lo, hi
+
+
 def daily_fields(horizon_end: str | None, resolved: Any, today: dt.date) -> dict[str, Any]:
     """A forecast's fields that change with the day (``status``, ``as_of``, ``days_to_due``),
     from its stored deadline and whether it is resolved, as

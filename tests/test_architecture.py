@@ -52,6 +52,7 @@ LAYERS = {
     "store/io": {
         "cache",
         "store",
+        "claims",
         "index",
         "textsearch",
         "export",
@@ -78,6 +79,7 @@ HOT_PATH = [
     "aitrends.cache",
     "aitrends.store",
     "aitrends.output",
+    "aitrends.claims",
     "aitrends.query",
     "aitrends.config",
     "aitrends.clock",

@@ -254,13 +254,13 @@ def test_internal_errors_have_no_traceback(monkeypatch, capsys):
     """An unexpected exception is one line and a hint, exit 1; AITRENDS_DEBUG=1 re-raises it."""
     import sys
 
+    from aitrends import claims
     from aitrends.cli import main
-    from aitrends.kb import KnowledgeBase
 
-    def boom(self, **kwargs):
+    def boom(con, q, day):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(KnowledgeBase, "facts", boom)
+    monkeypatch.setattr(claims, "claims", boom)
     monkeypatch.setenv("AITRENDS_NO_CACHE", "1")
     monkeypatch.setattr(sys, "argv", ["aitrends", *fixture_args("claims")])
     with pytest.raises(SystemExit) as info:

@@ -39,7 +39,8 @@ def test_the_fast_path_answers_only_parameters_that_exist():
     [
         (["claims", "--topic", "cost"], True),
         (["claims", "-t", "cost", "--as-of=2027-01-01"], True),
-        (["claims", "--metric", "x"], False),  # declared, but the CLI answers it
+        (["claims", "--metric", "x"], True),
+        (["forecasts", "--metric", "x"], False),  # no such option of forecasts
         (["claims", "--no-such"], False),
         (["quote", "-p", "x", "--limit", "3"], True),
         (["search", "x", "y"], True),

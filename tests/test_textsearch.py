@@ -138,19 +138,20 @@ class TestCommand:
             )
             assert rows == json.loads(plain.stdout)
 
-    def test_an_uncertain_name_is_left_to_the_knowledge_base(self, runner, monkeypatch):
-        called = []
-        real = textsearch.records
+    def test_an_uncertain_name_is_resolved_by_the_knowledge_base(self, runner, capsys):
+        """The fast path leaves a typo to the CLI, which takes it as the name it spells (with
+        a notice) and answers from the same index."""
+        from aitrends import fastpath
 
-        def spy(*a, **k):
-            called.append(1)
-            return real(*a, **k)
-
-        monkeypatch.setattr(textsearch, "records", spy)
-        result = runner.invoke(app, fixture_args("search", "data", "--person", "Jane Rooe"))  # a typo: fuzzy
-        assert result.exit_code == 0 and not called
-        assert runner.invoke(app, fixture_args("search", "data", "--person", "Jane Roe")).exit_code == 0
-        assert called
+        fastpath.reset()
+        typo = [*fixture_args("search", "data", "--person", "Jane Rooe")]
+        assert fastpath.answer(typo, {}) is None
+        fastpath.reset()
+        exact = runner.invoke(app, fixture_args("search", "data", "--person", "Jane Roe"))
+        fuzzy = runner.invoke(app, typo)
+        assert fuzzy.exit_code == exact.exit_code == 0
+        assert fuzzy.stdout == exact.stdout and fuzzy.stdout
+        assert "taking 'Jane Rooe' as" in fuzzy.stderr
 
     def test_a_bad_lang_is_an_error_either_way(self, runner):
         for extra in ([], ["--no-cache"]):
@@ -197,9 +198,9 @@ def test_search_from_a_fresh_index_imports_no_pydantic():
     assert "pydantic" not in _modules_after(*fixture_args("search", "推理成本", "--json"))
 
 
-def test_without_an_index_the_knowledge_base_answers(runner, monkeypatch):
+def test_without_a_cache_an_index_in_memory_answers(runner, monkeypatch):
+    """--no-cache: the same search, on an index built in memory and kept nowhere."""
     monkeypatch.setenv("AITRENDS_NO_CACHE", "1")
-    monkeypatch.setattr(textsearch, "IndexPostings", None)  # would fail if used
     result = runner.invoke(app, fixture_args("search", "推理成本", "--json"))
     assert [r["id"] for r in json.loads(result.stdout)] == ["zhang-inference-cost-falls-10x"]
 

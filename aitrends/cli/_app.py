@@ -288,6 +288,27 @@ def _exact(namespace: str, text: str) -> str:
     return _kb().resolve(namespace, text)
 
 
+def _filters(**given: Any) -> dict[str, Any]:
+    """The filters of ``claims``, ``quote`` and ``search`` as :mod:`aitrends.claims` takes them:
+    names resolved to ids (:func:`_exact`: a typo noticed, an unknown name an error with
+    suggestions), kinds named exactly, dates checked (a usage error for a bad date or an empty
+    range). ``given``: ``topic``, ``person``, ``source``, ``metric``, ``kind``, ``since``,
+    ``until``; those not given are left out."""
+    from ..query import date_range, fact_kind_name
+
+    namespaces = {"topic": "topics", "person": "entities", "source": "sources", "metric": "metrics"}
+    out: dict[str, Any] = {}
+    for key, values in given.items():
+        if key in namespaces:
+            out[key] = [_exact(namespaces[key], v) for v in values or []]
+        elif key == "kind":
+            out[key] = [fact_kind_name(k) for k in values or []]
+    if "since" in given or "until" in given:
+        date_range(given.get("since"), given.get("until"))  # the usage errors
+        out["since"], out["until"] = given.get("since"), given.get("until")
+    return out
+
+
 def _emit(answer: Answer | None) -> None:
     """Write a command's :class:`~aitrends.output.Answer` as the fast path writes it, after
     the notices of names taken as typos (tables only)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..render import NO_TIME_STATED, Format
-from ..views import FACT_COLUMNS, QUOTE_COLUMNS
+from ..views import FACT_COLUMNS
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -18,12 +19,14 @@ from ._app import (
     SourceOpt,
     TopicOpt,
     _completer,
-    _date,
     _day,
+    _emit,
+    _filters,
     _kb,
     _output,
     _record_out,
     _show,
+    _store,
     _terminal,
     app,
     cli_errors,
@@ -60,24 +63,13 @@ def claims(
 
     Example: aitrends claims --topic inference-cost --since 2024
     """
-    from ..kb import fact_kind
-    from ..records import fact_record
+    from .. import claims as answers
 
-    kinds = [fact_kind(k) for k in kind or []]
-    day = _day(as_of)
-    kb = _kb()
-    facts = kb.facts(
-        topic=topic,
-        person=person,
-        source=source,
-        kind=kinds or None,
-        metric=metric,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
-        text=text,
-        limit=limit or None,
+    params = _filters(
+        topic=topic, person=person, source=source, kind=kind, metric=metric, since=since, until=until
     )
-    _output([fact_record(kb, f, as_of=day) for f in facts], fmt, json_, FACT_COLUMNS, empty="No facts match.")
+    params.update(text=text, limit=limit, fmt=fmt.value, json_=json_)
+    _emit(answers.claims(_store(), SimpleNamespace(**params), _day(as_of)))
 
 
 @app.command()
@@ -107,22 +99,11 @@ def quote(
 
     Example: aitrends quote --person Amodei --kind quote
     """
-    from ..kb import fact_kind
-    from ..records import fact_record
+    from .. import claims as answers
 
-    kinds = [fact_kind(k) for k in kind or []]
-    day = _day(as_of)
-    kb = _kb()
-    who = kb.resolve("entities", person)
-    facts = kb.quotes(who, topic=topic, kind=kinds or None, limit=limit or None)
-    _output(
-        [fact_record(kb, f, as_of=day) for f in facts],
-        fmt,
-        json_,
-        QUOTE_COLUMNS,
-        title=kb.name_of(who),
-        empty=f"No facts with speaker '{who}'.",
-    )
+    params = _filters(topic=topic, person=[person], kind=kind)
+    params.update(limit=limit, fmt=fmt.value, json_=json_)
+    _emit(answers.quote(_store(), SimpleNamespace(**params), _day(as_of)))
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,29 +18,29 @@ from ._app import (
     LimitOpt,
     MetricOpt,
     PersonOpt,
-    State,
     TopicOpt,
     _completer,
     _day,
-    _err,
+    _emit,
+    _filters,
     _join,
     _kb,
     _output,
     _show,
     _stdout,
+    _store,
     _terminal,
     app,
     cli_errors,
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
+    pass
 
 
 @app.command()
 @cli_errors
 def search(
-    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(help="Words to find, in Chinese or English (either script).")],
     kind: KindOpt = None,
     topic: TopicOpt = None,
@@ -62,72 +63,14 @@ def search(
 
     Example: aitrends search 推理成本 --kind claim
     """
+    from .. import claims as answers
+
     query = " ".join(words)
     if not query.strip():
         raise UsageError("search: give at least one word")
-    found = None
-    from ..clock import day_of
-
-    day = day_of(as_of)  # None: not a date, which the CLI reports below
-    if not ctx.find_root().params.get("no_cache") and day is not None:
-        # from the compiled index, without loading the knowledge base
-        from ..config import data_dirs
-        from ..textsearch import answer
-
-        dirs = data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
-        found = answer(
-            dirs,
-            query,
-            lang=lang,
-            kinds=kind or [],
-            topics=topic or [],
-            people=person or [],
-            limit=limit,
-            day=day,
-        )
-    if found is None:
-        found = _search_kb(query, kind, topic, person, lang, limit, _day(as_of))
-    records, partial = found
-    from ..views import NO_MATCH, SEARCH_COLUMNS, partial_notice, search_table
-
-    if partial:
-        _err(partial_notice(query))
-    if json_ or fmt is not Format.table:
-        _output(records, fmt, json_, SEARCH_COLUMNS, empty=NO_MATCH)
-    elif not records:
-        _err(NO_MATCH)
-    else:
-        _show(search_table(records, query, **_terminal()))
-
-
-def _search_kb(
-    query: str,
-    kind: list[str] | None,
-    topic: list[str] | None,
-    person: list[str] | None,
-    lang: str | None,
-    limit: int | None,
-    day: dt.date,
-) -> tuple[list[dict[str, Any]], bool]:
-    """``search`` from the knowledge base (no index): the same ranking, from memory."""
-    from ..records import fact_record
-    from ..search import query_terms, with_fallback
-
-    kb = _kb()
-    allowed = (
-        {f.id for f in kb.facts(topic=topic, person=person, kind=kind)} if (topic or person or kind) else None
-    )
-    hits, partial = with_fallback(
-        kb.search(query, lang=lang, require_all=False), len(query_terms(query)), allowed
-    )
-    records = []
-    for h in hits[:limit] if limit else hits:
-        r = fact_record(kb, kb.get(h.id), as_of=day)
-        r["score"] = h.score
-        r["matched"] = h.matched
-        r["matched_fields"] = h.fields
-        records.append(r)
-    return records, partial
+    params = _filters(topic=topic, person=person, kind=kind)
+    params.update(words=words, lang=lang, limit=limit, fmt=fmt.value, json_=json_)
+    _emit(answers.search(_store(), SimpleNamespace(**params), _day(as_of)))
 
 
 RELATED_COLUMNS = [

@@ -1,0 +1,244 @@
+"""``aitrends claims``, ``quote`` and ``search``, answered from the compiled index.
+
+One implementation for the fast path (:mod:`aitrends.fastpath`, before typer is imported)
+and the typer commands (which resolve uncertain names first, with the knowledge base's notices
+and suggestions): each function takes an open index, the command's parameters (attributes
+named as the typer parameters) and the day, and returns an :class:`~aitrends.output.Answer`,
+or None when a name is not certain (nothing is written then).
+
+Selection is :func:`aitrends.query.select`, ranking :func:`aitrends.search.rank`, tables the
+cells the index stored with the columns of :mod:`aitrends.views`, JSON the stored records with
+the daily fields of forecasts recomputed for the day. Standard library only: the hot path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from . import cache
+from .output import Answer
+from .query import FACT_KINDS, Selection, daily_fields, interval, pick, select
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as dt
+    import sqlite3
+    from collections.abc import Iterator, Sequence
+    from typing import Any
+
+NO_FACTS = "No facts match."
+
+_SELECT = {
+    "json": (
+        "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
+        "facts f JOIN fact_text c ON c.fact = f.id",
+    ),
+    "table": ("f.kind, f.fast, f.claims, f.quote", "fact_cells f"),
+}
+"""What a format reads: JSON the indented records of ``fact_text``; a table only
+``fact_cells``, which has the columns of ``facts`` that the filters and the order use, under
+the same names; every other format the records of ``facts``."""
+_RECORDS = (
+    "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
+    "facts f JOIN fact_text c ON c.fact = f.id",
+)
+
+
+class _Params:
+    """The parameters of a command, None for those it does not have."""
+
+    def __init__(self, q: Any) -> None:
+        self._q = q
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._q, name, None)
+
+
+class _Uncertain(Exception):
+    """A name or value that only the knowledge base can explain."""
+
+
+def _list(value: Any) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def _resolve(con: sqlite3.Connection, namespace: str, texts: Any) -> list[str]:
+    out = []
+    for text in _list(texts):
+        found = cache.resolve(con, namespace, text)
+        if found is None:
+            raise _Uncertain
+        out.append(found)
+    return out
+
+
+def _interval(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    found = interval(text)
+    if found is None:
+        raise _Uncertain  # the CLI reports the bad date
+    return found
+
+
+def selection(con: sqlite3.Connection, q: Any, *, text_ids: bool = True) -> Selection:
+    """The :class:`~aitrends.query.Selection` of ``q``'s filters (``topic``, ``person``,
+    ``source``, ``kind``, ``metric``, ``since``, ``until``, ``text``, ``limit``; those it lacks
+    are not filtered on). Raises :class:`_Uncertain` for a name that is not certain."""
+    q = _Params(q)
+    topics: set[str] = set()
+    for tid in _resolve(con, "topics", q.topic):
+        topics |= cache.topic_and_descendants(con, tid)
+    kinds = [pick(k, FACT_KINDS) for k in _list(q.kind)]
+    if None in kinds:
+        raise _Uncertain
+    lo, hi = _interval(q.since), _interval(q.until)
+    if lo is not None and hi is not None and lo[0] > hi[1]:
+        raise _Uncertain  # the CLI reports the empty range
+    words = " ".join(_list(q.text))
+    ids = None
+    if text_ids and words.strip():
+        from .textsearch import search
+
+        ids = {h.id for h in search(con, words)}
+    return Selection(
+        kinds=[k for k in kinds if k is not None],
+        topics=topics,
+        people=_resolve(con, "entities", q.person),
+        sources=_resolve(con, "sources", q.source),
+        metrics=_resolve(con, "metrics", q.metric),
+        since=lo,
+        until=hi,
+        ids=ids,
+        limit=int(q.limit or 0),
+    )
+
+
+def claims(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
+    """``aitrends claims``: the facts of the filters, in order."""
+    try:
+        sel = selection(con, q)
+    except _Uncertain:
+        return None
+    return _facts(con, q, sel, day, "claims", None, NO_FACTS)
+
+
+def quote(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
+    """``aitrends quote``: everything one person or organization said."""
+    try:
+        sel = selection(con, q)
+    except _Uncertain:
+        return None
+    (who,) = sel.people
+    title = con.execute("SELECT name_en FROM entities WHERE id = ?", (who,)).fetchone()[0]
+    return _facts(con, q, sel, day, "quote", title, f"No facts with speaker '{who}'.")
+
+
+def _format(q: Any) -> str:
+    return "json" if getattr(q, "json_", False) else str(getattr(q, "fmt", None) or "table").lower()
+
+
+def _facts(
+    con: sqlite3.Connection, q: Any, sel: Selection, day: dt.date, view: str, title: str | None, empty: str
+) -> Answer | None:
+    fmt = _format(q)
+    rows = select(con, sel, *_SELECT.get(fmt, _RECORDS))
+    if not all(r["fast"] for r in rows):
+        return None  # a record that changes with the day in a way not recomputed here
+    if fmt == "table":
+        if not rows:
+            return Answer(empty=empty)
+        return Answer(table=lambda **terminal: _table(con, view, rows, title, terminal))
+    if fmt == "json":
+        return Answer(_json(rows, day))
+    records = (_record(r, day) for r in rows)
+    if fmt == "jsonl":
+        return Answer(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return _rendered(list(records), fmt, view, title)
+
+
+def _json(rows: Sequence[Any], day: dt.date) -> Iterator[str]:
+    """A JSON list of the stored indented records, written a record at a time."""
+    if not rows:
+        yield "[]\n"
+        return
+    for i, row in enumerate(rows):
+        text = row["pretty"]
+        if row["kind"] == "forecast":
+            for key, value in daily_fields(row["horizon_end"], row["resolved"], day).items():
+                text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
+        yield ("[\n" if i == 0 else ",\n") + text
+    yield "\n]\n"
+
+
+def _record(row: Any, day: dt.date) -> dict[str, Any]:
+    rec: dict[str, Any] = json.loads(row["record"])
+    if row["kind"] == "forecast":
+        rec.update(daily_fields(row["horizon_end"], row["resolved"], day))
+    return rec
+
+
+def _rendered(records: list[dict[str, Any]], fmt: str, view: str, title: str | None) -> Answer:
+    """csv, yaml, markdown: :func:`aitrends.render.render` with the view's columns."""
+    from .render import CSV_RAW_ENV, Format, render
+    from .views import TABLE_VIEWS
+
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
+    out = render(records, Format(fmt), TABLE_VIEWS[view], title, csv_guard=not raw)
+    return Answer.text(out) if out else Answer()
+
+
+def _table(
+    con: sqlite3.Connection, view: str, rows: Sequence[Any], title: str | None, terminal: dict[str, Any]
+) -> str:
+    """The table from the cells the index stored with the view's columns, drawn by
+    :func:`aitrends.tables.draw`."""
+    from .tables import draw, safe_text
+
+    specs = json.loads(
+        con.execute("SELECT value FROM meta WHERE key = ?", (f"columns.{view}",)).fetchone()[0]
+    )
+    cells = [r[view].split(cache.CELL_SEPARATOR) for r in rows]  # made safe (index._cells)
+    return draw(
+        [header for header, _, _ in specs],
+        cells,
+        ratios=[ratio for _, ratio, _ in specs],
+        no_wrap=[no_wrap for _, _, no_wrap in specs],
+        title=safe_text(title) if title is not None else None,
+        **terminal,
+    )
+
+
+def search(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
+    """``aitrends search``: the best facts for ``q.words``, from the index's postings."""
+    from .search import lang_fields, query_terms, rank, with_fallback
+    from .textsearch import IndexPostings, records
+    from .views import NO_MATCH, SEARCH_COLUMNS, partial_notice, search_table
+
+    text = " ".join(q.words)
+    fields = lang_fields(getattr(q, "lang", None))  # a bad --lang is a usage error, whoever answers
+    try:
+        sel = selection(con, q, text_ids=False)
+    except _Uncertain:
+        return None
+    filtered = sel.kinds or sel.topics or sel.people
+    allowed = {
+        r[0] for r in select(con, Selection(kinds=sel.kinds, topics=sel.topics, people=sel.people), "f.id")
+    }
+    hits = rank(IndexPostings(con), text, fields=fields, require_all=False)
+    chosen, partial = with_fallback(hits, len(query_terms(text)), allowed if filtered else None)
+    found = records(con, chosen[: sel.limit] if sel.limit else chosen, day)
+    if found is None:
+        return None
+    notices = [partial_notice(text)] if partial else []
+    fmt = _format(q)
+    if fmt == "table":
+        if not found:
+            return Answer(notices=notices, empty=NO_MATCH)
+        return Answer(table=lambda **terminal: search_table(found, text, **terminal), notices=notices)
+    from .render import CSV_RAW_ENV, Format, render
+
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
+    out = render(found, Format(fmt), SEARCH_COLUMNS, csv_guard=not raw)
+    return Answer.text(out, notices=notices) if out else Answer(notices=notices)
