@@ -8,10 +8,9 @@ fields (``vocabulary``, where typos are looked up). :class:`IndexPostings` reads
 :func:`aitrends.search.rank`, the one ranking of search, so that ``kb.search(q)`` and
 ``aitrends search q`` give the same facts in the same order.
 
-:func:`answer` is ``aitrends search`` from the index: the ranked facts, filtered by kind, topic
-and speaker in SQL, with their records read from ``facts``. Like the fast path, it imports
-neither pydantic, PyYAML, typer nor rich, and returns None whenever the knowledge base must
-answer instead (no fresh index, a name that is not certain, a record that changes with the day).
+:func:`records` reads the records of the ranked facts from ``facts``; ``aitrends search``
+itself is :func:`aitrends.claims.search`. Like the fast path, this module imports neither
+pydantic, PyYAML, typer nor rich.
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from . import cache
-from .search import Hit, lang_fields, query_terms, rank, with_fallback
+from .search import Hit, lang_fields, rank
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,37 +65,6 @@ def search(
     return rank(IndexPostings(con), query, fields=lang_fields(lang), require_all=require_all)
 
 
-class _Uncertain(Exception):
-    """A name that is not certain or a kind unknown: the knowledge base answers (or reports it)."""
-
-
-def _allowed(
-    con: sqlite3.Connection, kinds: Sequence[str], topics: Sequence[str], people: Sequence[str]
-) -> set[str] | None:
-    """The ids of the facts of these kinds, topics (with their descendants) and speakers,
-    selected by :func:`aitrends.query.select` as :meth:`KnowledgeBase.facts` selects them;
-    None without filters."""
-    from .query import FACT_KINDS, Selection, select
-
-    if not (kinds or topics or people):
-        return None
-    if any(k not in FACT_KINDS for k in kinds):
-        raise _Uncertain
-    found: set[str] = set()
-    for text in topics:
-        tid = cache.resolve(con, "topics", text)
-        if tid is None:
-            raise _Uncertain
-        found |= cache.topic_and_descendants(con, tid)
-    who = []
-    for text in people:
-        entity = cache.resolve(con, "entities", text)
-        if entity is None:
-            raise _Uncertain
-        who.append(entity)
-    return {r[0] for r in select(con, Selection(kinds=kinds, topics=found, people=who), "f.id")}
-
-
 def records(con: sqlite3.Connection, hits: Sequence[Hit], day: dt.date) -> list[dict[str, Any]] | None:
     """The records of ``hits`` (as :func:`aitrends.records.fact_record` makes them on ``day``)
     with their ``score``, ``matched`` and ``matched_fields``; None when one of them changes with
@@ -126,40 +93,3 @@ def records(con: sqlite3.Connection, hits: Sequence[Hit], day: dt.date) -> list[
         rec["score"], rec["matched"], rec["matched_fields"] = h.score, h.matched, h.fields
         out.append(rec)
     return out
-
-
-def answer(
-    dirs: Sequence[str],
-    query: str,
-    *,
-    lang: str | None,
-    kinds: Sequence[str],
-    topics: Sequence[str],
-    people: Sequence[str],
-    limit: int | None,
-    day: dt.date,
-) -> tuple[list[dict[str, Any]], bool] | None:
-    """``aitrends search`` from the index of ``dirs``: the records of the best ``limit`` facts
-    and whether they match only some of the words; None when the knowledge base must answer."""
-    from .config import debug_enabled, limits_set
-
-    fields = lang_fields(lang)  # a bad --lang is reported whatever answers
-    if limits_set():
-        return None  # the index is checked with the default limits
-    con = cache.open_fresh(dirs)
-    if con is None:
-        return None
-    try:
-        allowed = _allowed(con, kinds, topics, people)
-        hits = rank(IndexPostings(con), query, fields=fields, require_all=False)
-        chosen, partial = with_fallback(hits, len(query_terms(query)), allowed)
-        found = records(con, chosen[:limit] if limit else chosen, day)
-        return None if found is None else (found, partial)
-    except _Uncertain:
-        return None
-    except sqlite3.Error:
-        if debug_enabled():
-            raise
-        return None
-    finally:
-        con.close()

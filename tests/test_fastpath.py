@@ -104,6 +104,13 @@ FIXTURE_CASES = [
     ["quote", "--person=Zhang San", "--limit", "2"],
     ["quote", "-p", "Zhang San", "--kind", "quote", "--json"],
     ["quote", "-p", "Zhang San", "-k", "Claims", "-k", "forecast", "-n", "2"],
+    ["claims", "--metric", "inference-cost", "--json"],
+    ["claims", "--text", "data", "-f", "jsonl"],
+    ["claims", "--text", "data", "--text", "zzzqqq"],
+    ["claims", "-f", "csv"],
+    ["claims", "--topic", "cost", "-f", "markdown"],
+    ["quote", "-p", "Zhang San", "-f", "csv"],
+    ["search", "data", "-f", "csv"],
 ]
 
 
@@ -115,6 +122,12 @@ class TestSameAnswers:
         answered = fast(capsys, [*FIX, *args])
         assert answered is not None, "the fast path should answer this"
         assert answered == normal(runner, [*FIX, *args])
+
+    @pytest.mark.parametrize("args", FIXTURE_CASES[::3], ids=lambda a: " ".join(a))
+    def test_without_a_cache(self, runner, capsys, args):
+        """--no-cache answers with the same code, on an index built in memory."""
+        answered = fast(capsys, [*FIX, *args])
+        assert answered == normal(runner, ["--no-cache", *FIX, *args])
 
     @pytest.mark.parametrize(
         "args",
