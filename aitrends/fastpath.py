@@ -175,6 +175,12 @@ class Query:
     """A command line the fast path can answer: the command, the global options it
     implements, and every parameter of the command (its declared default when not given)."""
 
+    limit: Any
+    kind: Any
+    fmt: Any
+    json_: Any
+    as_of: Any
+
     def __init__(self, command: str) -> None:
         self.command = command
         self.data_dir: list[str] = []

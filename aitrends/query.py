@@ -192,7 +192,7 @@ def date_range(since: Any, until: Any) -> tuple[tuple[str, str] | None, tuple[st
     one is not a date or when no date can be in both."""
     from .errors import UsageError
 
-    found = []
+    found: list[tuple[str, str] | None] = []
     for value, option in ((since, "--since"), (until, "--until")):
         if value is None:
             found.append(None)
