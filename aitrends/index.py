@@ -16,7 +16,8 @@ organizations share one namespace), ``people``, ``organizations``, ``topics`` (w
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
 keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``. The
-cache also holds full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
+cache also holds ``fact_attributed`` (the people a writer's summary presents, for
+``aitrends person``) and full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
 field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
 its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
@@ -274,6 +275,13 @@ CREATE INDEX items_id ON items(kind, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+CREATE TABLE fact_attributed (
+    fact TEXT NOT NULL REFERENCES facts(id),
+    position INTEGER NOT NULL,
+    entity TEXT NOT NULL REFERENCES entities(id),
+    PRIMARY KEY (fact, position)
+) WITHOUT ROWID;
+CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
@@ -321,6 +329,7 @@ _FACT_TABLES = (
     "fact_cited",
     "fact_about",
     "fact_links",
+    "fact_attributed",
     "fact_text",
     "fact_cells",
     "postings",
@@ -440,6 +449,7 @@ def _fact_rows(
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
+        out["fact_attributed"] = [(f.id, i, a) for i, a in enumerate(f.attributed_to)]
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
             (token, f.id, name, count, lengths[name])
@@ -558,6 +568,21 @@ def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
             found = index.lookup(text).ids
             out["lookups"].append((ns, text, found[0] if len(found) == 1 else None))
     return out
+
+
+def in_memory(kb: KnowledgeBase) -> sqlite3.Connection:
+    """The public tables of the index of a knowledge base already loaded, in memory, made by
+    the same code as the cached index without reading any file: what the Python API counts
+    its reference records from (:func:`aitrends.frames.reference_rows`, through
+    :func:`aitrends.reference.records`)."""
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    con.executescript(SCHEMA)
+    for table, rows in _reference_rows(kb).items():
+        _insert(con, table, rows)
+    for f in kb.all_facts:
+        for table, rows in _fact_rows(kb, f, "", 0).items():
+            _insert(con, table, rows)
+    return con
 
 
 def _resolution_rows(kb: KnowledgeBase) -> list[tuple[Any, ...]]:

@@ -58,6 +58,7 @@ LAYERS = {
         "sqlite_export",
         "serve",
         "views",
+        "reference",
         "plot",
         "schema",
     },
@@ -70,6 +71,7 @@ FACADE = {
     ("kb", "forecasts"),  # kb.forecasts(), kb.trends(), kb.check(), kb.frames(): the notebook API
     ("kb", "trends"),
     ("kb", "frames"),
+    ("frames", "reference"),  # the reference frames, counted by the index's SQL (one implementation)
 }
 """Upward imports, inside functions only: the Python API's conveniences on the knowledge base
 and its models, which call the analysis layer. Listed so that no other one creeps in."""
@@ -83,6 +85,7 @@ HOT_PATH = [
     "aitrends.clock",
     "aitrends.textsearch",
     "aitrends.views",
+    "aitrends.reference",
 ]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 
