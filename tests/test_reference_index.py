@@ -1,0 +1,225 @@
+"""The reference listings (sources, people, organizations, topics, metrics) and the profiles
+(person, source) answer from the index through one implementation (aitrends.reference): the
+fast path, the CLI and --no-cache write the same bytes, on the bundled data and on a user
+layer; names the index is not certain of go to the CLI, which explains."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from aitrends import config, fastpath
+from aitrends.cli import app
+from aitrends.cli._app import hoist_global_options
+
+from .conftest import FIXTURE_DATA
+
+LISTINGS = ["sources", "people", "organizations", "topics", "metrics"]
+FORMATS = [
+    [],
+    ["--json"],
+    ["-f", "json"],
+    ["-f", "jsonl"],
+    ["-f", "csv"],
+    ["-f", "markdown"],
+    ["--format", "CSV"],
+]
+PROFILES = [
+    ["person", "Amodei"],
+    ["person", "李開復"],
+    ["person", "kai-fu-lee"],
+    ["person", "Oren Etzioni"],
+    ["source", "wired-lee-think-lighter"],
+    ["source", "nbd-etzioni-2023"],
+]
+LAYER_PROFILES = [
+    ["person", "zhang-san"],
+    ["person", "Zhang San"],
+    ["person", "张三"],
+    ["person", "example-corp"],
+    ["person", "kai-fu-lee"],
+    ["source", "alpha-interview"],
+    ["source", "beta-column"],
+]
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def layer(tmp_path_factory):
+    """A user layer over the bundled data: people, an organization, sources and their facts
+    (the test fixture's), a metric and a topic below a bundled one."""
+    root = tmp_path_factory.mktemp("layer")
+    for name in ("people.yaml", "organizations.yaml", "sources.yaml"):
+        shutil.copy(FIXTURE_DATA / name, root / name)
+    shutil.copytree(FIXTURE_DATA / "facts", root / "facts")
+    (root / "metrics.yaml").write_text(
+        "metrics:\n  - {id: example-market-size, label_en: Example market size, topics: [market-size], unit: USD}\n",
+        encoding="utf-8",
+    )
+    (root / "topics.yaml").write_text(
+        "topics:\n  - {id: example-layer-topic, label_en: Example layer topic, label_zh: 示例, parent: inference-cost}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture(autouse=True)
+def cache_env(shared_cache, monkeypatch):
+    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
+    monkeypatch.delenv("AITRENDS_DATA", raising=False)
+    for limit in config.LIMITS:
+        monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
+    fastpath.reset()
+    yield
+    fastpath.reset()
+
+
+def normal(runner, args):
+    result = runner.invoke(app, hoist_global_options(list(args)))  # as main() does
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fast(capsys, args):
+    fastpath.reset()
+    capsys.readouterr()
+    code = fastpath.answer(list(args), dict(os.environ))
+    out, err = capsys.readouterr()
+    return None if code is None else (code, out, err)
+
+
+def _same(runner, capsys, args):
+    expected = normal(runner, args)
+    assert expected[0] == 0, expected
+    assert expected[1], args
+    assert fast(capsys, args) == expected, args
+    return expected
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: " ".join(f) or "table")
+@pytest.mark.parametrize("command", LISTINGS)
+def test_listings_fast_path_equals_cli(runner, capsys, command, fmt):
+    _same(runner, capsys, [command, *fmt])
+
+
+@pytest.mark.parametrize("fmt", FORMATS[:5], ids=lambda f: " ".join(f) or "table")
+@pytest.mark.parametrize("args", PROFILES, ids=" ".join)
+def test_profiles_fast_path_equals_cli(runner, capsys, args, fmt):
+    _same(runner, capsys, [*args, *fmt])
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"], ["-f", "csv"]], ids=lambda f: " ".join(f) or "table")
+@pytest.mark.parametrize("args", [[c] for c in LISTINGS] + LAYER_PROFILES, ids=" ".join)
+def test_a_user_layer(runner, capsys, layer, args, fmt):
+    _same(runner, capsys, ["--data-dir", str(layer), *args, *fmt])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sources"],
+        ["people", "--json"],
+        ["organizations", "-f", "csv"],
+        ["topics"],
+        ["metrics", "-f", "jsonl"],
+        ["person", "Amodei"],
+        ["source", "wired-lee-think-lighter", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_no_cache_is_the_same(runner, args):
+    """--no-cache builds the index in memory and runs the same queries."""
+    assert normal(runner, ["--no-cache", *args]) == normal(runner, args)
+
+
+def test_no_cache_on_a_user_layer(runner, layer):
+    for args in (
+        ["people", "--json"],
+        ["topics"],
+        ["person", "zhang-san"],
+        ["source", "alpha-interview", "--json"],
+    ):
+        layered = ["--data-dir", str(layer), *args]
+        assert normal(runner, ["--no-cache", *layered]) == normal(runner, layered)
+
+
+def test_the_layer_is_counted(runner, layer):
+    """The records count the layer's facts: a person's said and cited, a source's by kind, a
+    topic's with the facts of the topics below it, a metric's."""
+    import json
+
+    base = ["--data-dir", str(layer)]
+    people = {r["id"]: r for r in json.loads(normal(runner, [*base, "people", "--json"])[1])}
+    assert people["zhang-san"]["facts_total"] == sum(people["zhang-san"]["facts"].values()) > 0
+    sources = {r["id"]: r for r in json.loads(normal(runner, [*base, "sources", "--json"])[1])}
+    assert sources["alpha-interview"]["facts_total"] > 0
+    topics = {r["id"]: r for r in json.loads(normal(runner, [*base, "topics", "--json"])[1])}
+    assert "example-layer-topic" in topics["inference-cost"]["children"]
+    assert topics["cost"]["facts_total"] >= topics["inference-cost"]["facts_total"] > 0
+    metrics = {r["id"]: r for r in json.loads(normal(runner, [*base, "metrics", "--json"])[1])}
+    assert metrics["example-market-size"]["facts_total"] > 0
+    profile = json.loads(normal(runner, [*base, "person", "zhang-san", "--json"])[1])
+    assert [f["id"] for f in profile["said"]] == [
+        r["id"] for r in json.loads(normal(runner, [*base, "claims", "-p", "zhang-san", "--json"])[1])
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *[[c] for c in LISTINGS],
+        *[[c, "--json"] for c in LISTINGS],
+        ["people", "-f", "csv"],
+        ["topics", "-f", "markdown"],
+        ["person", "Amodei"],
+        ["person", "dario-amodei", "--json"],
+        ["person", "李开复", "-f", "jsonl"],
+        ["source", "wired-lee-think-lighter"],
+        ["source", "nbd-etzioni-2023", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_the_fast_path_answers_the_common_lines(capsys, args):
+    """A regression to typer (the fast path giving up) is caught here."""
+    assert fast(capsys, args) is not None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["person", "Amodie"],  # a typo: the CLI says which person it took
+        ["person", "Li"],  # ambiguous: the CLI lists the candidates
+        ["person", "nobody-at-all"],  # unknown: the CLI's error with suggestions
+        ["source", "no-such-source"],
+        ["people", "-f", "yaml"],  # YAML is written by the CLI (PyYAML)
+        ["person", "Amodei", "-f", "yaml"],
+    ],
+    ids=" ".join,
+)
+def test_what_the_fast_path_leaves_to_the_cli(capsys, args):
+    assert fast(capsys, args) is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_typo_gets_todays_notice(runner, capsys):
+    code, out, err = normal(runner, ["person", "Amodie"])
+    assert code == 0 and "Dario Amodei" in out
+    assert err.startswith("taking 'Amodie' as Dario Amodei")
+    code, out, err = normal(runner, ["person", "Amodie", "--json"])
+    assert code == 0 and err == ""  # JSON stays clean for programs, as before
+
+
+def test_an_unknown_name_is_todays_error(runner):
+    code, out, err = normal(runner, ["person", "Li"])
+    assert code != 0 and out == "" and "fei-fei-li" in err and "li-menglin" in err
+    code, out, err = normal(runner, ["person", "nobody-at-all"])
+    assert code != 0 and out == "" and "nobody-at-all" in err
+    code, out, err = normal(runner, ["source", "no-such-source"])
+    assert code != 0 and out == "" and "no-such-source" in err
