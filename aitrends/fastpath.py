@@ -35,6 +35,7 @@ command to the CLI, which would write it a second time."""
 
 DEFAULT_FORMATS = ("table", "json", "jsonl")
 FORMATS: dict[str, tuple[str, ...]] = {
+    "cite": ("text", "bibtex", "biblatex", "csl-json"),
     "metrics": ("table", "json", "jsonl", "csv", "markdown"),
     "organizations": ("table", "json", "jsonl", "csv", "markdown"),
     "people": ("table", "json", "jsonl", "csv", "markdown"),
@@ -47,6 +48,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
 other goes to the CLI."""
 
 ANSWERS = {
+    "cite": {"refs", "fmt"},
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
     "metrics": {"fmt", "json_"},
     "organizations": {"fmt", "json_"},
@@ -62,6 +64,7 @@ ANSWERS = {
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
 HANDLERS: dict[str, str] = {
+    "cite": "cite:answer",
     "metrics": "reference:listing",
     "organizations": "reference:listing",
     "people": "reference:listing",

@@ -38,7 +38,6 @@ LAYERS = {
         "relate",
         "verify",
         "records",
-        "cite",
         "frames",
         "display",
         "hedges",
@@ -59,6 +58,7 @@ LAYERS = {
         "serve",
         "views",
         "reference",
+        "cite",
         "plot",
         "schema",
     },
@@ -86,6 +86,7 @@ HOT_PATH = [
     "aitrends.textsearch",
     "aitrends.views",
     "aitrends.reference",
+    "aitrends.cite",
 ]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 

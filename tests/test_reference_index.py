@@ -1,7 +1,8 @@
-"""The reference listings (sources, people, organizations, topics, metrics) and the profiles
-(person, source) answer from the index through one implementation (aitrends.reference): the
-fast path, the CLI and --no-cache write the same bytes, on the bundled data and on a user
-layer; names the index is not certain of go to the CLI, which explains."""
+"""The reference listings (sources, people, organizations, topics, metrics), the profiles
+(person, source) and cite answer from the index through one implementation each
+(aitrends.reference, aitrends.cite): the fast path, the CLI and --no-cache write the same
+bytes, on the bundled data and on a user layer; names the index is not certain of go to the
+CLI, which explains."""
 
 from __future__ import annotations
 
@@ -183,6 +184,9 @@ def test_the_layer_is_counted(runner, layer):
         ["person", "李开复", "-f", "jsonl"],
         ["source", "wired-lee-think-lighter"],
         ["source", "nbd-etzioni-2023", "--json"],
+        ["cite", "nbd-etzioni-2023"],
+        ["cite", "nbd-etzioni-2023", "wired-lee-think-lighter", "-f", "bibtex"],
+        ["cite", "lee-wired-inference-cost-falls-10x-per-year", "-f", "csl-json"],
     ],
     ids=" ".join,
 )
@@ -223,3 +227,48 @@ def test_an_unknown_name_is_todays_error(runner):
     assert code != 0 and out == "" and "nobody-at-all" in err
     code, out, err = normal(runner, ["source", "no-such-source"])
     assert code != 0 and out == "" and "no-such-source" in err
+
+
+CITE_FORMATS = [[], ["-f", "bibtex"], ["--format", "biblatex"], ["-f", "csl-json"], ["-f", "TEXT"]]
+
+
+@pytest.mark.parametrize("fmt", CITE_FORMATS, ids=lambda f: " ".join(f) or "text")
+@pytest.mark.parametrize(
+    "refs",
+    [
+        ["nbd-etzioni-2023"],
+        ["kpmg-zgc-ai-trends-2024", "wired-lee-think-lighter"],
+        ["lee-wired-inference-cost-falls-10x-per-year"],
+        ["wired-lee-think-lighter", "LEE-WIRED-INFERENCE-COST-FALLS-10X-PER-YEAR"],
+    ],
+    ids=" ".join,
+)
+def test_cite_fast_path_equals_cli(runner, capsys, refs, fmt):
+    _same(runner, capsys, ["cite", *refs, *fmt])
+
+
+@pytest.mark.parametrize("fmt", CITE_FORMATS[:2], ids=lambda f: " ".join(f) or "text")
+def test_cite_on_a_user_layer(runner, capsys, layer, fmt):
+    args = [
+        "--data-dir",
+        str(layer),
+        "cite",
+        "alpha-interview",
+        "zhang-open-source-matters",
+        "beta-column",
+        *fmt,
+    ]
+    expected = _same(runner, capsys, args)
+    assert normal(runner, ["--no-cache", *args]) == expected
+
+
+def test_cite_no_cache_is_the_same(runner):
+    args = ["cite", "nbd-etzioni-2023", "yingai-amodei-solar", "-f", "csl-json"]
+    assert normal(runner, ["--no-cache", *args]) == normal(runner, args)
+
+
+def test_an_unknown_ref_goes_to_the_cli(runner, capsys):
+    assert fast(capsys, ["cite", "nbd-etzioni-2O23"]) is None
+    assert fast(capsys, ["cite", "nbd-etzioni-2023", "nope-nope"]) is None
+    code, out, err = normal(runner, ["cite", "nbd-etzioni-2O23"])
+    assert (code, out) == (1, "") and "did you mean 'nbd-etzioni-2023'" in err
