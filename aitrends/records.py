@@ -1,4 +1,5 @@
-"""Complete, JSON-ready records of facts and reference data, with linked names resolved.
+"""Complete, JSON-ready records of facts, with linked names resolved (the records of reference
+data, with their facts counted, are :func:`aitrends.reference.records`, from the index).
 
 Every output format (json, jsonl, csv, yaml, markdown, table) is made from these dicts, so all
 formats agree.

@@ -1,4 +1,5 @@
-"""Connecting facts: what bears on a fact, how sources compare, and profiles of people and sources."""
+"""Connecting facts: what bears on a fact and how sources compare (the profiles of people and
+sources are :mod:`aitrends.reference`, from the index)."""
 
 from __future__ import annotations
 
