@@ -272,3 +272,72 @@ def test_an_unknown_ref_goes_to_the_cli(runner, capsys):
     assert fast(capsys, ["cite", "nbd-etzioni-2023", "nope-nope"]) is None
     code, out, err = normal(runner, ["cite", "nbd-etzioni-2O23"])
     assert (code, out) == (1, "") and "did you mean 'nbd-etzioni-2023'" in err
+
+
+def _index(layer=None):
+    from aitrends import store
+
+    dirs = config.data_dirs([str(layer)] if layer else None)
+    con = store.connect(dirs)
+    assert con is not None
+    return con
+
+
+def _kinds(facts):
+    from collections import Counter
+
+    counts = Counter(f.kind.value for f in facts)
+    return {k: counts.get(k, 0) for k in ("claim", "forecast", "quote", "figure")}
+
+
+def test_the_counts_are_the_knowledge_bases(real_kb):
+    """Each SQL count against the knowledge base counted in Python (the definitions of the
+    records before they moved to the index)."""
+    from aitrends.reference import records
+
+    con = _index()
+    facts = real_kb.all_facts
+    for rec in records(con, "sources"):
+        assert rec["facts"] == _kinds([f for f in facts if f.source == rec["id"]]), rec["id"]
+    for table in ("people", "organizations"):
+        for rec in records(con, table):
+            assert rec["facts"] == _kinds([f for f in facts if rec["id"] in f.speaker]), rec["id"]
+            assert rec["cited_in"] == sum(c.by == rec["id"] for f in facts for c in f.cited), rec["id"]
+    assert any(rec["cited_in"] for rec in records(con, "people"))
+    topics = real_kb.table("topics")
+    for rec in records(con, "topics"):
+        below = real_kb.topic_and_descendants(rec["id"])
+        assert rec["facts_total"] == sum(1 for f in facts if below.intersection(f.topics)), rec["id"]
+        assert rec["children"] == sorted(t for t in topics if topics[t].parent == rec["id"])
+    assert any(rec["children"] for rec in records(con, "topics"))
+    for rec in records(con, "metrics"):
+        assert rec["facts_total"] == sum(1 for f in facts if f.metric == rec["id"]), rec["id"]
+
+
+def test_the_profiles_are_the_knowledge_bases(real_kb):
+    """Every person's and organization's facts said, presented, about them and citing them,
+    in order, against the knowledge base."""
+    from aitrends.reference import person_profile
+
+    con = _index()
+    facts = real_kb.all_facts
+    seen = set()
+    for entity in [*real_kb.people, *real_kb.organizations]:
+        eid = entity.id
+        rec = person_profile(con, eid)
+        ids = {key: [f["id"] for f in rec[key]] for key in ("said", "attributed", "about", "cited_by")}
+        order = real_kb.sort_key
+        assert ids["said"] == [f.id for f in real_kb.facts(person=eid)]
+        assert ids["attributed"] == [
+            f.id for f in sorted((f for f in facts if eid in f.attributed_to), key=order)
+        ]
+        about = [f for f in facts if eid in f.about and eid not in f.attributed_to]
+        assert ids["about"] == [f.id for f in sorted(about, key=order)]
+        cited = [f for f in facts if eid in (c.by for c in f.cited)]
+        assert ids["cited_by"] == [f.id for f in sorted(cited, key=order)]
+        dates = sorted(d for f in real_kb.facts(person=eid) if (d := real_kb.said(f)) is not None)
+        assert (rec["first_said"], rec["last_said"]) == (
+            (str(dates[0]), str(dates[-1])) if dates else (None, None)
+        )
+        seen |= {key for key, value in ids.items() if value}
+    assert seen == {"said", "attributed", "about", "cited_by"}  # each kind of list is exercised
