@@ -15,7 +15,6 @@ On the hot path: the standard library, :mod:`aitrends.cache`, :mod:`aitrends.que
 from __future__ import annotations
 
 import json
-import weakref
 from collections import Counter
 
 from . import cache
@@ -232,18 +231,22 @@ def records(con: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
     raise ValueError(f"unknown table '{table}'")
 
 
-_INDEXES: weakref.WeakKeyDictionary[Any, sqlite3.Connection] = weakref.WeakKeyDictionary()
+_INDEXES: dict[str, Any] = {}
 
 
 def knowledge_base_index(kb: Any) -> sqlite3.Connection:
     """The index of a :class:`~aitrends.kb.KnowledgeBase` already loaded, built in memory from
     it once (:func:`aitrends.index.in_memory`): how the Python API's reference frames
-    (:func:`aitrends.frames.reference_rows`) are counted by this module's SQL."""
-    con = _INDEXES.get(kb)
+    (:func:`aitrends.frames.reference_rows`) and citations are counted and read by the same
+    SQL as the commands."""
+    import weakref  # not on the fast path
+
+    indexes = _INDEXES.setdefault("by_kb", weakref.WeakKeyDictionary())
+    con: sqlite3.Connection | None = indexes.get(kb)
     if con is None:
         from .index import in_memory
 
-        con = _INDEXES[kb] = in_memory(kb)
+        con = indexes[kb] = in_memory(kb)
     return con
 
 
