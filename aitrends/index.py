@@ -397,6 +397,19 @@ def _fact_text(
     )
 
 
+def _link_rows(f: m.FactBase) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a fact in the link tables."""
+    return {
+        "fact_topics": [(f.id, i, t) for i, t in enumerate(f.topics)],
+        "fact_speakers": [(f.id, i, s) for i, s in enumerate(f.speaker)],
+        "fact_cited": [
+            (f.id, i, c.by, c.work, str(c.date) if c.date else None, c.url) for i, c in enumerate(f.cited)
+        ],
+        "fact_about": [(f.id, i, a) for i, a in enumerate(f.about)],
+        "fact_links": [(f.id, i, x.rel.value, x.fact, x.note) for i, x in enumerate(f.links)],
+    }
+
+
 def _fact_rows(
     kb: KnowledgeBase, f: m.FactBase, file: str, item: int, *, cache: bool = False
 ) -> dict[str, list[tuple[Any, ...]]]:
@@ -436,16 +449,7 @@ def _fact_rows(
         file,
         item,
     )
-    out: dict[str, list[tuple[Any, ...]]] = {
-        "facts": [row],
-        "fact_topics": [(f.id, i, t) for i, t in enumerate(f.topics)],
-        "fact_speakers": [(f.id, i, s) for i, s in enumerate(f.speaker)],
-        "fact_cited": [
-            (f.id, i, c.by, c.work, str(c.date) if c.date else None, c.url) for i, c in enumerate(f.cited)
-        ],
-        "fact_about": [(f.id, i, a) for i, a in enumerate(f.about)],
-        "fact_links": [(f.id, i, x.rel.value, x.fact, x.note) for i, x in enumerate(f.links)],
-    }
+    out: dict[str, list[tuple[Any, ...]]] = {"facts": [row], **_link_rows(f)}
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
@@ -503,11 +507,20 @@ def search_stats(con: sqlite3.Connection) -> str:
     return _dumps([n, {name: int(t) for name, t in zip(SEARCH_FIELDS, totals, strict=True)}])
 
 
+_REFERENCE_TABLES = (
+    "entities",
+    "people",
+    "organizations",
+    "topics",
+    "metrics",
+    "sources",
+    "names",
+    "lookups",
+)
+
+
 def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
-    out: dict[str, list[tuple[Any, ...]]] = {
-        t: []
-        for t in ("entities", "people", "organizations", "topics", "metrics", "sources", "names", "lookups")
-    }
+    out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _REFERENCE_TABLES}
     for kind, type_ in (("people", "person"), ("organizations", "organization")):
         for e in sorted(kb.table(kind).values(), key=lambda r: r.id):
             names = [n for n in (e.name_en, e.name_zh_hans, e.name_zh_hant, *e.aliases) if n]
@@ -571,16 +584,29 @@ def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def in_memory(kb: KnowledgeBase) -> sqlite3.Connection:
-    """The public tables of the index of a knowledge base already loaded, in memory, made by
-    the same code as the cached index without reading any file: what the Python API counts
-    its reference records from (:func:`aitrends.frames.reference_rows`, through
-    :func:`aitrends.reference.records`)."""
+    """The tables the reference records and citations are read from (:mod:`aitrends.reference`,
+    :mod:`aitrends.cite`), for a knowledge base already loaded, in memory, written by the same
+    code as the index without reading any file: the reference tables, the link tables and the
+    facts' filter columns (:data:`aitrends.query.FILTER_SCHEMA`; not their records, which these
+    do not read and which would cost a second a thousand facts)."""
+    import re
+
+    from .query import FILTER_SCHEMA
+
+    wanted = {*_REFERENCE_TABLES, "fact_topics", "fact_speakers", "fact_cited", "fact_about", "fact_links"}
+    script = []
+    for schema, tables in ((FILTER_SCHEMA, {"facts"}), (SCHEMA, wanted)):
+        for statement in schema.split(";"):
+            found = re.search(r"CREATE (?:TABLE|INDEX \w+ ON) (\w+)", statement)
+            if found and found.group(1) in tables:
+                script.append(statement.strip() + ";")
     con = sqlite3.connect(":memory:", check_same_thread=False)
-    con.executescript(SCHEMA)
+    con.executescript("\n".join(script))
     for table, rows in _reference_rows(kb).items():
         _insert(con, table, rows)
     for f in kb.all_facts:
-        for table, rows in _fact_rows(kb, f, "", 0).items():
+        _insert(con, "facts", [filter_columns(f, kb.said(f))])
+        for table, rows in _link_rows(f).items():
             _insert(con, table, rows)
     return con
 
