@@ -341,3 +341,20 @@ def test_the_profiles_are_the_knowledge_bases(real_kb):
         )
         seen |= {key for key, value in ids.items() if value}
     assert seen == {"said", "attributed", "about", "cited_by"}  # each kind of list is exercised
+
+
+@pytest.mark.parametrize("table", LISTINGS)
+def test_the_python_api_counts_as_the_command(real_kb, table):
+    """kb.frames() and the CSV export (frames.reference_rows, on the knowledge base's index in
+    memory) count as `aitrends TABLE` does (on the cached index)."""
+    from aitrends.frames import reference_rows
+    from aitrends.reference import records
+
+    listed = records(_index(), table)
+    rows = reference_rows(real_kb, table)
+    assert [r["id"] for r in rows] == [r["id"] for r in listed]
+    assert [r["facts_total"] for r in rows] == [r["facts_total"] for r in listed]
+    if table in ("people", "organizations"):
+        assert [r["cited_in"] for r in rows] == [r["cited_in"] for r in listed]
+    if table == "sources":
+        assert [r["outlet_name"] for r in rows] == [r["outlet_name"] for r in listed]
