@@ -144,15 +144,19 @@ def _counted(rec: dict[str, Any], counts: dict[str, int]) -> None:
 def _sources(con: sqlite3.Connection, one: str | None = None) -> list[dict[str, Any]]:
     """The records of every source, or of the source ``one``."""
     names = Names(con)
-    only, params = ("WHERE source = ?", (one,)) if one is not None else ("", ())
     counts = _by_kind(
         con.execute(
-            f"SELECT source, kind, count(*) FROM facts {only} GROUP BY source, kind", params
+            "SELECT source, kind, count(*) FROM facts "
+            + ("" if one is None else "WHERE source = :one ")
+            + "GROUP BY source, kind",
+            {"one": one},
         ).fetchall()
     )
-    only = only.replace("source", "id")
     out = []
-    for sid, record in con.execute(f"SELECT id, record FROM sources {only} ORDER BY id", params):
+    for sid, record in con.execute(
+        "SELECT id, record FROM sources " + ("" if one is None else "WHERE id = :one ") + "ORDER BY id",
+        {"one": one},
+    ):
         rec = json.loads(record)
         rec["outlet_name"] = names(rec["outlet"])
         rec["author_names"] = [names(a) for a in rec.get("authors", [])]
@@ -163,20 +167,22 @@ def _sources(con: sqlite3.Connection, one: str | None = None) -> list[dict[str, 
 
 def _entities(con: sqlite3.Connection, table: str, one: str | None = None) -> list[dict[str, Any]]:
     """The records of every person (``table``: people) or organization, or of the one ``one``."""
-    only, params = ("WHERE entity = ?", (one,)) if one is not None else ("", ())
+    only = "" if one is None else "WHERE entity = :one "
     counts = _by_kind(
         con.execute(
-            "SELECT entity, kind, count(*) FROM fact_speakers s JOIN facts f ON f.id = s.fact "
-            f"{only} GROUP BY entity, kind",
-            params,
+            f"SELECT entity, kind, count(*) FROM fact_speakers s JOIN facts f ON f.id = s.fact {only}"
+            "GROUP BY entity, kind",
+            {"one": one},
         ).fetchall()
     )
     cited = dict(
-        con.execute(f"SELECT entity, count(*) FROM fact_cited {only} GROUP BY entity", params).fetchall()
+        con.execute(f"SELECT entity, count(*) FROM fact_cited {only}GROUP BY entity", {"one": one}).fetchall()
     )
-    only = only.replace("entity", "id")
     out = []
-    for eid, record in con.execute(f"SELECT id, record FROM {table} {only} ORDER BY id", params):
+    for eid, record in con.execute(
+        f"SELECT id, record FROM {table} " + ("" if one is None else "WHERE id = :one ") + "ORDER BY id",
+        {"one": one},
+    ):
         rec = json.loads(record)
         _counted(rec, counts.get(eid, {}))
         rec["cited_in"] = cited.get(eid, 0)
@@ -228,7 +234,9 @@ def records(con: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
         return _topics(con)
     if table == "metrics":
         return _metrics(con)
-    raise ValueError(f"unknown table '{table}'")
+    from .errors import AitrendsError
+
+    raise AitrendsError(f"unknown table '{table}'; expected one of {', '.join(LISTING_COLUMNS)}")
 
 
 _INDEXES: dict[str, Any] = {}
