@@ -31,133 +31,182 @@ Choices, where the data and CSL meet:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+import sqlite3
 
-from . import models as m
 from .errors import NotFoundError
 from .render import CiteFormat as CiteFormat  # declared with the other formats
 from .tables import safe_text
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    import datetime as dt
+    from typing import Any
+
+    from .output import Answer
 
 
-CSL_TYPES: dict[m.SourceKind, str] = {
-    m.SourceKind.interview: "article-newspaper",
-    m.SourceKind.news: "article-newspaper",
-    m.SourceKind.speech_write_up: "article-newspaper",
-    m.SourceKind.column: "article-newspaper",
-    m.SourceKind.report_summary: "post-weblog",
-    m.SourceKind.other: "document",
+CSL_TYPES: dict[str, str] = {
+    "interview": "article-newspaper",
+    "news": "article-newspaper",
+    "speech-write-up": "article-newspaper",
+    "column": "article-newspaper",
+    "report-summary": "post-weblog",
+    "other": "document",
 }
-"""The CSL type of each kind of source (see the module docstring for why)."""
+"""The CSL type of each kind of source (:class:`aitrends.models.SourceKind`; see the module
+docstring for why)."""
 
-_CHINESE = {m.Language.zh_hans, m.Language.zh_hant}
+_CHINESE = {"zh-Hans", "zh-Hant"}
 
 
-def _zh_name(entity: Any, lang: m.Language) -> str | None:
+def connection(db: Any) -> sqlite3.Connection:
+    """The index citations are read from: ``db`` itself, or the in-memory index of a
+    :class:`~aitrends.kb.KnowledgeBase` (:func:`aitrends.reference.knowledge_base_index`)."""
+    if isinstance(db, sqlite3.Connection):
+        return db
+    from .reference import knowledge_base_index
+
+    return knowledge_base_index(db)
+
+
+def _entity(con: sqlite3.Connection, entity_id: str) -> tuple[str, dict[str, Any]] | None:
+    """("person" or "organization", the stored record) of an entity, people first."""
+    for table, kind in (("people", "person"), ("organizations", "organization")):
+        row = con.execute(f"SELECT record FROM {table} WHERE id = ?", (entity_id,)).fetchone()
+        if row is not None:
+            return kind, json.loads(row[0])
+    return None
+
+
+def _zh_name(entity: dict[str, Any], lang: str) -> str | None:
     first, second = (
-        ("name_zh_hant", "name_zh_hans") if lang is m.Language.zh_hant else ("name_zh_hans", "name_zh_hant")
+        ("name_zh_hant", "name_zh_hans") if lang == "zh-Hant" else ("name_zh_hans", "name_zh_hant")
     )
-    return getattr(entity, first, None) or getattr(entity, second, None)
+    found = entity.get(first) or entity.get(second)
+    return str(found) if found else None
 
 
-def csl_name(kb: KnowledgeBase, entity_id: str, lang: m.Language) -> dict[str, str]:
+def csl_name(db: Any, entity_id: str, lang: str) -> dict[str, str]:
     """A CSL name: a literal for an organization or a person with a Chinese name, else
-    family and given."""
-    entity = kb.entity(entity_id)
-    if entity is None:
+    family and given (``lang``: the source's language, a BCP 47 tag)."""
+    found = _entity(connection(db), entity_id)
+    if found is None:
         return {"literal": entity_id}
+    kind, entity = found
     zh = _zh_name(entity, lang)
-    if isinstance(entity, m.Organization) or zh:
-        return {"literal": (zh if lang in _CHINESE and zh else entity.name_en)}
-    given, _, family = entity.name_en.rpartition(" ")
+    if kind == "organization" or zh:
+        return {"literal": (zh if lang in _CHINESE and zh else entity["name_en"])}
+    given, _, family = entity["name_en"].rpartition(" ")
     return {"family": family, "given": given} if given else {"literal": family}
 
 
-def _container(kb: KnowledgeBase, source: m.Source) -> str:
-    outlet = kb.entity(source.outlet)
-    if outlet is None:
-        return source.outlet
-    lang = source.language[0]
-    return (_zh_name(outlet, lang) if lang in _CHINESE else None) or outlet.name_en
+def _container(con: sqlite3.Connection, source: dict[str, Any]) -> str:
+    found = _entity(con, source["outlet"])
+    if found is None:
+        return str(source["outlet"])
+    lang = source["language"][0]
+    return (_zh_name(found[1], lang) if lang in _CHINESE else None) or str(found[1]["name_en"])
 
 
-def source_item(kb: KnowledgeBase, source: m.Source) -> dict[str, Any]:
-    """The CSL-JSON item of a source."""
-    lang = source.language[0]
+def source_item(db: Any, source: dict[str, Any]) -> dict[str, Any]:
+    """The CSL-JSON item of a source (its record as stored: the model as JSON)."""
+    con = connection(db)
+    lang = source["language"][0]
     item: dict[str, Any] = {
-        "id": source.id,
-        "type": CSL_TYPES[source.kind],
-        "title": source.title,
-        "container-title": _container(kb, source),
+        "id": source["id"],
+        "type": CSL_TYPES[source["kind"]],
+        "title": source["title"],
+        "container-title": _container(con, source),
     }
-    if source.authors:
-        item["author"] = [csl_name(kb, a, lang) for a in source.authors]
-    if source.published is not None:
-        p = source.published
-        item["issued"] = {"date-parts": [[x for x in (p.year, p.month, p.day) if x is not None]]}
-    item["language"] = lang.value
-    if source.url:
-        item["URL"] = source.url
-    if source.platform:
-        platform = kb.entity(source.platform)
-        item["note"] = f"Reposted on {platform.name_en if platform else source.platform}"
+    if source.get("authors"):
+        item["author"] = [csl_name(con, a, lang) for a in source["authors"]]
+    if source.get("published") is not None:
+        item["issued"] = {"date-parts": [[int(x) for x in str(source["published"]).split("-")]]}
+    item["language"] = lang
+    if source.get("url"):
+        item["URL"] = source["url"]
+    if source.get("platform"):
+        platform = _entity(con, source["platform"])
+        item["note"] = f"Reposted on {platform[1]['name_en'] if platform else source['platform']}"
     item["custom"] = {
-        "translated-title": source.title_en,
+        "translated-title": source["title_en"],
         "translated-title-language": "en",
-        "translated-title-original": source.title_en_original,
-        "aitrends-source": source.id,
+        "translated-title-original": source["title_en_original"],
+        "aitrends-source": source["id"],
     }
     return item
 
 
-def fact_item(kb: KnowledgeBase, fact: m.FactBase) -> dict[str, Any]:
+def _source(con: sqlite3.Connection, source_id: str) -> dict[str, Any]:
+    row = con.execute("SELECT record FROM sources WHERE id = ?", (source_id,)).fetchone()
+    return dict(json.loads(row[0]))
+
+
+def fact_item(db: Any, fact_id: str) -> dict[str, Any]:
     """The CSL-JSON item of a fact: its source's item, with the fact's id and a note."""
-    item = source_item(kb, kb.table("sources")[fact.source])
-    item["id"] = fact.id
-    note = f"aitrends fact {fact.id}"
+    con = connection(db)
+    (source_id,) = con.execute("SELECT source FROM facts WHERE id = ?", (fact_id,)).fetchone()
+    item = source_item(con, _source(con, source_id))
+    item["id"] = fact_id
+    note = f"aitrends fact {fact_id}"
     item["note"] = f"{note}; {item['note']}" if "note" in item else note
-    item["custom"]["aitrends-fact"] = fact.id
+    item["custom"]["aitrends-fact"] = fact_id
     return item
 
 
-def find(kb: KnowledgeBase, ref: str) -> m.Source | m.FactBase:
-    """The source or fact with this id (a source may also be named by its title)."""
-    from .kb import _did_you_mean
-
+def find(db: Any, ref: str) -> tuple[str, str | None] | None:
+    """(id, None) of the source, or (id, its source) of the fact, that ``ref`` names exactly
+    (an id, in any case); None when none does."""
+    con = connection(db)
     for key in (ref, ref.strip().casefold()):
-        if key in kb.table("sources"):
-            return kb.table("sources")[key]  # type: ignore[no-any-return]
-        if key in kb.table("facts"):
-            return kb.get(key)
-    hint = _did_you_mean(ref, [*kb.table("sources"), *kb.table("facts")])
-    raise NotFoundError(f"unknown source or fact '{ref}'{hint}")
+        if con.execute("SELECT 1 FROM sources WHERE id = ?", (key,)).fetchone():
+            return key, None
+        row = con.execute("SELECT source FROM facts WHERE id = ?", (key,)).fetchone()
+        if row is not None:
+            return key, str(row[0])
+    return None
 
 
-def csl_items(kb: KnowledgeBase, refs: list[str]) -> list[dict[str, Any]]:
+def check(db: Any, refs: list[str]) -> None:
+    """Raise :class:`~aitrends.errors.NotFoundError`, with suggestions, for the first of
+    ``refs`` that names no source or fact."""
+    from .search import closest
+
+    con = connection(db)
+    for ref in refs:
+        if find(con, ref) is None:
+            ids = [r[0] for r in con.execute("SELECT id FROM sources UNION ALL SELECT id FROM facts")]
+            found = [k for k, _ in closest(ref.strip().casefold(), ids, limit=3)]
+            hint = " (did you mean " + " or ".join(f"'{k}'" for k in found) + "?)" if found else ""
+            raise NotFoundError(f"unknown source or fact '{ref}'{hint}")
+
+
+def csl_items(db: Any, refs: list[str]) -> list[dict[str, Any]]:
     """CSL-JSON items of the sources and facts named by ``refs`` (ids), in order, one per
     source: a fact alone is cited as :func:`fact_item`; a source named with its facts, or
-    several facts of one source, as the source's item with the facts in its note."""
-    by_source: dict[str, list[m.Source | m.FactBase]] = {}
+    several facts of one source, as the source's item with the facts in its note. An unknown
+    id raises :class:`~aitrends.errors.NotFoundError` with suggestions."""
+    con = connection(db)
+    check(con, refs)
+    by_source: dict[str, list[tuple[str, str | None]]] = {}
     for ref in refs:
-        rec = find(kb, ref)
-        sid = rec.id if isinstance(rec, m.Source) else rec.source
-        named = by_source.setdefault(sid, [])
-        if rec not in named:
-            named.append(rec)
+        found = find(con, ref)
+        assert found is not None
+        named = by_source.setdefault(found[1] or found[0], [])
+        if found not in named:
+            named.append(found)
     out = []
     for sid, named in by_source.items():
-        facts = [r for r in named if not isinstance(r, m.Source)]
+        facts = [fid for fid, source in named if source is not None]
         if len(named) == 1 and facts:
-            out.append(fact_item(kb, facts[0]))
+            out.append(fact_item(con, facts[0]))
             continue
-        item = source_item(kb, kb.table("sources")[sid])
+        item = source_item(con, _source(con, sid))
         if facts:
-            ids = ", ".join(f.id for f in facts)
+            ids = ", ".join(facts)
             note = f"aitrends fact{'s' if len(facts) > 1 else ''} {ids}"
             item["note"] = f"{note}; {item['note']}" if "note" in item else note
-            item["custom"]["aitrends-facts"] = [f.id for f in facts]
+            item["custom"]["aitrends-facts"] = facts
         out.append(item)
     return out
 
@@ -296,13 +345,14 @@ def text_citation(item: dict[str, Any]) -> str:
     return safe_text(" ".join(parts))
 
 
-def cite(kb: KnowledgeBase, refs: list[str], fmt: CiteFormat | str = CiteFormat.csl_json) -> str:
-    """Citations of the sources and facts named by ``refs`` in ``fmt`` (CSL-JSON is an array).
+def cite(db: Any, refs: list[str], fmt: CiteFormat | str = CiteFormat.csl_json) -> str:
+    """Citations of the sources and facts named by ``refs`` in ``fmt`` (CSL-JSON is an array),
+    from an index or a :class:`~aitrends.kb.KnowledgeBase` (``db``).
 
     BibTeX and text are for reading, and safe to print: a control or invisible character in the
     data (an escape sequence, an OSC 8 link) is shown as an escape. CSL-JSON carries the text
     exactly, as data for programs."""
-    items = csl_items(kb, refs)
+    items = csl_items(db, refs)
     fmt = CiteFormat(fmt)
     if fmt is CiteFormat.csl_json:
         return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
@@ -311,3 +361,13 @@ def cite(kb: KnowledgeBase, refs: list[str], fmt: CiteFormat | str = CiteFormat.
     if fmt is CiteFormat.biblatex:
         return "\n".join(biblatex_entry(i) for i in items)
     return "".join(text_citation(i) + "\n" for i in items)
+
+
+def answer(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answer | None:
+    """``aitrends cite REF... --format FMT`` (``q.refs``, ``q.fmt``); None when a ref names no
+    source or fact exactly (the CLI reports it, with suggestions: :func:`check`)."""
+    from .output import Answer
+
+    if not q.refs or any(find(con, ref) is None for ref in q.refs):
+        return None
+    return Answer.text(cite(con, list(q.refs), q.fmt))

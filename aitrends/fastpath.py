@@ -33,25 +33,54 @@ _writing = False
 command to the CLI, which would write it a second time."""
 
 DEFAULT_FORMATS = ("table", "json", "jsonl")
-FACT_FORMATS = ("table", "json", "jsonl", "csv", "markdown")
-FORMATS: dict[str, tuple[str, ...]] = {"claims": FACT_FORMATS, "quote": FACT_FORMATS, "search": FACT_FORMATS}
+TABULAR = ("table", "json", "jsonl", "csv", "markdown")
+"""Every format but YAML (which needs PyYAML: the CLI writes it, with the same function)."""
+FORMATS: dict[str, tuple[str, ...]] = {
+    "cite": ("text", "bibtex", "biblatex", "csl-json"),
+    "claims": TABULAR,
+    "metrics": TABULAR,
+    "organizations": TABULAR,
+    "people": TABULAR,
+    "person": TABULAR,
+    "quote": TABULAR,
+    "search": TABULAR,
+    "source": TABULAR,
+    "sources": TABULAR,
+    "topics": TABULAR,
+}
 """The formats the fast path writes for a command (default :data:`DEFAULT_FORMATS`); any
 other goes to the CLI."""
 
 ANSWERS = {
+    "cite": {"refs", "fmt"},
     "claims": {
         "topic", "person", "source", "kind", "metric", "since", "until", "text", "limit", "fmt", "json_", "as_of",
     },
+    "metrics": {"fmt", "json_"},
+    "organizations": {"fmt", "json_"},
+    "people": {"fmt", "json_"},
+    "person": {"name", "fmt", "json_"},
     "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
     "search": {"words", "kind", "topic", "person", "lang", "limit", "fmt", "json_", "as_of"},
+    "source": {"source_id", "fmt", "json_"},
+    "sources": {"fmt", "json_"},
+    "topics": {"fmt", "json_"},
 }  # fmt: skip
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
 HANDLERS: dict[str, str] = {
+    "cite": "cite:answer",
     "claims": "claims:claims",
+    "metrics": "reference:listing",
+    "organizations": "reference:listing",
+    "people": "reference:listing",
+    "person": "reference:person",
     "quote": "claims:quote",
     "search": "claims:search",
+    "source": "reference:source",
+    "sources": "reference:listing",
+    "topics": "reference:listing",
 }
 """Commands answered by a function of the store/io layer, ``module:function`` under
 ``aitrends``: ``function(connection, query, day)`` returns an :class:`aitrends.output.Answer`,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import clock
@@ -325,23 +325,17 @@ def fact_rows(
 
 def reference_rows(kb: KnowledgeBase, table: str) -> list[dict[str, Any]]:
     """Rows of :data:`REFERENCE_COLUMNS` ``[table]`` (sources, people, organizations, topics,
-    metrics), by id, with display names and fact counts."""
-    from .records import entity_record, metric_record, source_record, topic_record
+    metrics), by id, with display names and fact counts: the records of ``aitrends sources``
+    (``people``...), :func:`aitrends.reference.records`, counted in the knowledge base's index."""
+    from .reference import knowledge_base_index, records  # the one implementation (see FACADE)
 
-    makers: dict[str, tuple[list[Any], Callable[..., dict[str, Any]]]] = {
-        "sources": (kb.sources, source_record),
-        "people": (kb.people, entity_record),
-        "organizations": (kb.organizations, entity_record),
-        "topics": (kb.topics, topic_record),
-        "metrics": (kb.metrics, metric_record),
-    }
-    if table not in makers:
-        raise AitrendsError(f"unknown table '{table}'; expected one of {', '.join(makers)}")
-    records, make = makers[table]
+    if table not in REFERENCE_COLUMNS:
+        raise AitrendsError(f"unknown table '{table}'; expected one of {', '.join(REFERENCE_COLUMNS)}")
+    models = kb.table(table)
     columns = REFERENCE_COLUMNS[table]
     rows = []
-    for record in records:
-        rec = make(kb, record)
+    for rec in records(knowledge_base_index(kb), table):
+        record = models[rec["id"]]
         for kind, n in rec.pop("facts", {}).items():
             rec[f"facts_{kind}"] = n
         if table == "sources":

@@ -16,7 +16,8 @@ organizations share one namespace), ``people``, ``organizations``, ``topics`` (w
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
 keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and ``files``. The
-cache also holds full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
+cache also holds ``fact_attributed`` (the people a writer's summary presents, for
+``aitrends person``) and full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
 field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
 its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
@@ -274,6 +275,13 @@ CREATE INDEX items_id ON items(kind, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+CREATE TABLE fact_attributed (
+    fact TEXT NOT NULL REFERENCES facts(id),
+    position INTEGER NOT NULL,
+    entity TEXT NOT NULL REFERENCES entities(id),
+    PRIMARY KEY (fact, position)
+) WITHOUT ROWID;
+CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
@@ -321,6 +329,7 @@ _FACT_TABLES = (
     "fact_cited",
     "fact_about",
     "fact_links",
+    "fact_attributed",
     "fact_text",
     "fact_cells",
     "postings",
@@ -388,6 +397,19 @@ def _fact_text(
     )
 
 
+def _link_rows(f: m.FactBase) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a fact in the link tables."""
+    return {
+        "fact_topics": [(f.id, i, t) for i, t in enumerate(f.topics)],
+        "fact_speakers": [(f.id, i, s) for i, s in enumerate(f.speaker)],
+        "fact_cited": [
+            (f.id, i, c.by, c.work, str(c.date) if c.date else None, c.url) for i, c in enumerate(f.cited)
+        ],
+        "fact_about": [(f.id, i, a) for i, a in enumerate(f.about)],
+        "fact_links": [(f.id, i, x.rel.value, x.fact, x.note) for i, x in enumerate(f.links)],
+    }
+
+
 def _fact_rows(
     kb: KnowledgeBase, f: m.FactBase, file: str, item: int, *, cache: bool = False
 ) -> dict[str, list[tuple[Any, ...]]]:
@@ -427,19 +449,11 @@ def _fact_rows(
         file,
         item,
     )
-    out: dict[str, list[tuple[Any, ...]]] = {
-        "facts": [row],
-        "fact_topics": [(f.id, i, t) for i, t in enumerate(f.topics)],
-        "fact_speakers": [(f.id, i, s) for i, s in enumerate(f.speaker)],
-        "fact_cited": [
-            (f.id, i, c.by, c.work, str(c.date) if c.date else None, c.url) for i, c in enumerate(f.cited)
-        ],
-        "fact_about": [(f.id, i, a) for i, a in enumerate(f.about)],
-        "fact_links": [(f.id, i, x.rel.value, x.fact, x.note) for i, x in enumerate(f.links)],
-    }
+    out: dict[str, list[tuple[Any, ...]]] = {"facts": [row], **_link_rows(f)}
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
+        out["fact_attributed"] = [(f.id, i, a) for i, a in enumerate(f.attributed_to)]
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
             (token, f.id, name, count, lengths[name])
@@ -493,11 +507,20 @@ def search_stats(con: sqlite3.Connection) -> str:
     return _dumps([n, {name: int(t) for name, t in zip(SEARCH_FIELDS, totals, strict=True)}])
 
 
+_REFERENCE_TABLES = (
+    "entities",
+    "people",
+    "organizations",
+    "topics",
+    "metrics",
+    "sources",
+    "names",
+    "lookups",
+)
+
+
 def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
-    out: dict[str, list[tuple[Any, ...]]] = {
-        t: []
-        for t in ("entities", "people", "organizations", "topics", "metrics", "sources", "names", "lookups")
-    }
+    out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _REFERENCE_TABLES}
     for kind, type_ in (("people", "person"), ("organizations", "organization")):
         for e in sorted(kb.table(kind).values(), key=lambda r: r.id):
             names = [n for n in (e.name_en, e.name_zh_hans, e.name_zh_hant, *e.aliases) if n]
@@ -558,6 +581,34 @@ def _reference_rows(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
             found = index.lookup(text).ids
             out["lookups"].append((ns, text, found[0] if len(found) == 1 else None))
     return out
+
+
+def in_memory(kb: KnowledgeBase) -> sqlite3.Connection:
+    """The tables the reference records and citations are read from (:mod:`aitrends.reference`,
+    :mod:`aitrends.cite`), for a knowledge base already loaded, in memory, written by the same
+    code as the index without reading any file: the reference tables, the link tables and the
+    facts' filter columns (:data:`aitrends.query.FILTER_SCHEMA`; not their records, which these
+    do not read and which would cost a second a thousand facts)."""
+    import re
+
+    from .query import FILTER_SCHEMA
+
+    wanted = {*_REFERENCE_TABLES, "fact_topics", "fact_speakers", "fact_cited", "fact_about", "fact_links"}
+    script = []
+    for schema, tables in ((FILTER_SCHEMA, {"facts"}), (SCHEMA, wanted)):
+        for statement in schema.split(";"):
+            found = re.search(r"CREATE (?:TABLE|INDEX \w+ ON) (\w+)", statement)
+            if found and found.group(1) in tables:
+                script.append(statement.strip() + ";")
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    con.executescript("\n".join(script))
+    for table, rows in _reference_rows(kb).items():
+        _insert(con, table, rows)
+    for f in kb.all_facts:
+        _insert(con, "facts", [filter_columns(f, kb.said(f))])
+        for table, rows in _link_rows(f).items():
+            _insert(con, table, rows)
+    return con
 
 
 def _resolution_rows(kb: KnowledgeBase) -> list[tuple[Any, ...]]:

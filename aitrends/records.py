@@ -1,4 +1,5 @@
-"""Complete, JSON-ready records of facts and reference data, with linked names resolved.
+"""Complete, JSON-ready records of facts, with linked names resolved (the records of reference
+data, with their facts counted, are :func:`aitrends.reference.records`, from the index).
 
 Every output format (json, jsonl, csv, yaml, markdown, table) is made from these dicts, so all
 formats agree.
@@ -36,41 +37,4 @@ def fact_record(kb: KnowledgeBase, fact: m.FactBase, *, as_of: dt.date | None = 
         from .forecasts import forecast_record
 
         rec.update(forecast_record(kb, fact, as_of=as_of))
-    return rec
-
-
-def source_record(kb: KnowledgeBase, source: m.Source) -> dict[str, Any]:
-    """A source with the names of its outlet and authors and its facts counted by kind."""
-    rec: dict[str, Any] = source.model_dump(mode="json")
-    rec["outlet_name"] = kb.name_of(source.outlet)
-    rec["author_names"] = [kb.name_of(a) for a in source.authors]
-    counts: dict[str, int] = dict(kb.fact_counts("source").get(source.id, {}))
-    rec["facts"] = {k.value: counts.get(k.value, 0) for k in m.FactKind}
-    rec["facts_total"] = sum(rec["facts"].values())
-    return rec
-
-
-def entity_record(kb: KnowledgeBase, entity: m.Person | m.Organization) -> dict[str, Any]:
-    """A person or organization with the facts they assert counted by kind."""
-    rec: dict[str, Any] = entity.model_dump(mode="json")
-    counts: dict[str, int] = dict(kb.fact_counts("speaker").get(entity.id, {}))
-    rec["facts"] = {k.value: counts.get(k.value, 0) for k in m.FactKind}
-    rec["facts_total"] = sum(rec["facts"].values())
-    rec["cited_in"] = sum(kb.fact_counts("cited_by").get(entity.id, {}).values())
-    return rec
-
-
-def topic_record(kb: KnowledgeBase, topic: m.Topic) -> dict[str, Any]:
-    """A topic with its fact count (its own and its descendants')."""
-    rec: dict[str, Any] = topic.model_dump(mode="json")
-    ids = kb.topic_and_descendants(topic.id)
-    rec["children"] = sorted(t for t in ids if kb.table("topics")[t].parent == topic.id)
-    rec["facts_total"] = sum(1 for f in kb.all_facts if ids.intersection(f.topics))
-    return rec
-
-
-def metric_record(kb: KnowledgeBase, metric: m.Metric) -> dict[str, Any]:
-    """A metric with its fact count."""
-    rec: dict[str, Any] = metric.model_dump(mode="json")
-    rec["facts_total"] = sum(1 for f in kb.all_facts if f.metric == metric.id)
     return rec

@@ -1,4 +1,5 @@
-"""Connecting facts: what bears on a fact, how sources compare, and profiles of people and sources."""
+"""Connecting facts: what bears on a fact and how sources compare (the profiles of people and
+sources are :mod:`aitrends.reference`, from the index)."""
 
 from __future__ import annotations
 
@@ -251,58 +252,3 @@ def _rates_agree(kb: KnowledgeBase, ra: list[dict[str, Any]], rb: list[dict[str,
             if best is None or order[verdict] > order[best]:
                 best = verdict
     return best
-
-
-# --------------------------------------------------------------------------- profiles
-
-
-def person_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
-    """A person's or organization's record, with what they said, what others say they said (a
-    writer's headline, lead or summary that presents their view: ``attributed``, kept apart from
-    their own words), what is said about them, where they are cited, their topics and the span
-    of dates."""
-    from .records import entity_record
-
-    ent = kb.entity(entity_id)
-    assert ent is not None
-    said = kb.facts(person=entity_id)
-    attributed = [f for f in kb.all_facts if entity_id in f.attributed_to]
-    about = [f for f in kb.all_facts if entity_id in f.about and entity_id not in f.attributed_to]
-    attributed.sort(key=kb.sort_key)
-    cited = [f for f in kb.all_facts if entity_id in (c.by for c in f.cited)]
-    about.sort(key=kb.sort_key)
-    cited.sort(key=kb.sort_key)
-    dates = sorted(d for f in said if (d := kb.said(f)) is not None)
-    topics = Counter(t for f in said for t in f.topics)
-    rec = entity_record(kb, ent)
-    rec["kind_of_record"] = "person" if isinstance(ent, m.Person) else "organization"
-    rec["topics"] = [{"id": t, "label": kb.name_of(t), "facts": n} for t, n in topics.most_common()]
-    rec["first_said"] = str(dates[0]) if dates else None
-    rec["last_said"] = str(dates[-1]) if dates else None
-    rec["sources"] = sorted({f.source for f in said})
-    rec["said"] = [_brief(kb, f) for f in said]
-    rec["attributed"] = [_brief(kb, f) for f in attributed]
-    rec["about"] = [_brief(kb, f) for f in about]
-    rec["cited_by"] = [_brief(kb, f) for f in cited]
-    return rec
-
-
-def source_profile(kb: KnowledgeBase, source_id: str) -> dict[str, Any]:
-    """A source's record with its speakers, topics and facts."""
-    from .records import source_record
-
-    src = kb.table("sources")[source_id]
-    facts = kb.facts(source=source_id)
-    rec = source_record(kb, src)
-    speakers = Counter(s for f in facts for s in f.speaker)
-    rec["speakers"] = [{"id": s, "name": kb.name_of(s), "facts": n} for s, n in speakers.most_common()]
-    topics = Counter(t for f in facts for t in f.topics)
-    rec["topics"] = [{"id": t, "label": kb.name_of(t), "facts": n} for t, n in topics.most_common()]
-    rec["cited"] = sorted({c.name(kb) for f in facts for c in f.cited})
-    rec["fact_list"] = [_brief(kb, f) for f in facts]
-    return rec
-
-
-def _brief(kb: KnowledgeBase, f: m.FactBase) -> dict[str, Any]:
-    said = kb.said(f)
-    return {"id": f.id, "kind": f.kind.value, "date": str(said) if said else None, "statement": f.statement}

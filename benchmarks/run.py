@@ -165,8 +165,32 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     for words in ("aitrends claims --topic inf", "aitrends claims --person Am", "aitrends show lee-"):
         b.case(f"bundled: TAB `{words.split(' ', 1)[1]}`", [], target=2.5, env=completion_env(words))
     search_cases(b, "bundled", [], target=3)
+    reference_cases(b, "bundled", [], target=3)
     b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
     b.case("bundled: quote, normal path", ["--no-cache", *q_quote], runs=5)
+
+
+REFERENCE_COMMANDS = [
+    ["sources"],
+    ["people"],
+    ["organizations"],
+    ["topics"],
+    ["metrics"],
+    ["person", "Amodei"],
+    ["source", "wired-lee-think-lighter"],
+    ["cite", "nbd-etzioni-2023"],
+]
+"""The reference listings, profiles and citations (aitrends.reference, aitrends.cite)."""
+
+
+def reference_cases(
+    b: Bench, label: str, dd: list[str], *, target: float | None = None, runs: int | None = None
+) -> None:
+    """Each of :data:`REFERENCE_COMMANDS` as a table (cite: text) and as JSON (cite: CSL-JSON)."""
+    for words in REFERENCE_COMMANDS:
+        json_ = ["-f", "csl-json"] if words[0] == "cite" else ["--format", "json"]
+        for suffix, fmt in (("", []), (", json", json_)):
+            b.case(f"{label}: {' '.join(words)}{suffix}", [*dd, *words, *fmt], target=target, runs=runs)
 
 
 def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) -> None:

@@ -38,7 +38,6 @@ LAYERS = {
         "relate",
         "verify",
         "records",
-        "cite",
         "frames",
         "display",
         "hedges",
@@ -59,6 +58,8 @@ LAYERS = {
         "sqlite_export",
         "serve",
         "views",
+        "reference",
+        "cite",
         "plot",
         "schema",
     },
@@ -71,6 +72,7 @@ FACADE = {
     ("kb", "forecasts"),  # kb.forecasts(), kb.trends(), kb.check(), kb.frames(): the notebook API
     ("kb", "trends"),
     ("kb", "frames"),
+    ("frames", "reference"),  # the reference frames, counted by the index's SQL (one implementation)
 }
 """Upward imports, inside functions only: the Python API's conveniences on the knowledge base
 and its models, which call the analysis layer. Listed so that no other one creeps in."""
@@ -85,6 +87,8 @@ HOT_PATH = [
     "aitrends.clock",
     "aitrends.textsearch",
     "aitrends.views",
+    "aitrends.reference",
+    "aitrends.cite",
 ]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format, safe_text
+from ..render import Column, Format
 from ..tables import counted
 from ._app import (
     AsOfOpt,
@@ -22,14 +22,12 @@ from ._app import (
     _completer,
     _day,
     _emit,
+    _exact,
     _filters,
     _join,
     _kb,
     _output,
-    _show,
-    _stdout,
     _store,
-    _terminal,
     app,
     cli_errors,
 )
@@ -188,43 +186,6 @@ def compare(
     _output(rows, fmt, json_, COMPARE_COLUMNS, empty="Nothing to compare.")
 
 
-def _emitted(rec: dict[str, Any], fmt: Format, json_: bool, name_field: str) -> bool:
-    """Print a profile in any format but table; True if it was printed."""
-    if json_ or fmt is Format.json:
-        from ..render import to_json
-
-        _stdout(to_json(rec))
-        return True
-    if fmt is not Format.table:
-        columns = [Column("id", lambda r: r["id"]), Column(name_field, lambda r: r[name_field])]
-        _output([rec], fmt, False, columns)
-        return True
-    return False
-
-
-def _profile_card(
-    title: str, pairs: list[tuple[str, Any]], sections: list[tuple[str, list[dict[str, Any]]]]
-) -> None:
-    """A card of ``pairs``, then one table of facts per (heading, facts) section."""
-    from ..render import card
-    from ..tables import draw
-
-    terminal = _terminal()
-    text = card(pairs, title=title, **terminal)
-    names = ("id", "kind", "date", "statement")
-    for heading, facts in sections:
-        if facts:
-            text += draw(
-                list(names),
-                [[safe_text(f[k] or "?") for k in names] for f in facts],
-                ratios=[None, None, None, 4],
-                title=heading,
-                show_lines=False,
-                **terminal,
-            )
-    _show(text)
-
-
 @app.command()
 @cli_errors
 def person(
@@ -244,38 +205,10 @@ def person(
 
     Example: aitrends person 李開復
     """
-    from ..relate import person_profile
+    from ..reference import person as profile
 
-    kb = _kb()
-    rec = person_profile(kb, kb.resolve("entities", name))
-    if _emitted(rec, fmt, json_, "name_en"):
-        return
-    names = " / ".join(n for n in (rec.get("name_zh_hans"), rec.get("name_zh_hant")) if n)
-    pairs = [
-        ("name", rec["name_en"] + (f" ({names})" if names else "")),
-        ("aliases", ", ".join(rec.get("aliases", []))),
-        (
-            "roles",
-            "; ".join(
-                f"{r['title']}" + (f", {kb.name_of(r['org'])}" if r.get("org") else "")
-                for r in rec.get("roles", [])
-            ),
-        ),
-        ("said", ", ".join(counted(n, k) for k, n in rec["facts"].items() if n) or "nothing"),
-        ("others say they said", counted(len(rec["attributed"]), "fact") + " (headlines, leads, summaries)"),
-        ("about", counted(len(rec["about"]), "fact")),
-        ("cited by", counted(len(rec["cited_by"]), "fact")),
-        ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
-        ("dates", f"{rec['first_said']} to {rec['last_said']}" if rec["first_said"] else "no dated facts"),
-        ("sources", ", ".join(rec["sources"])),
-        ("notes", rec.get("notes")),
-    ]
-    sections = [
-        (heading, rec[key])
-        for heading, key in (("said", "said"), ("what others say they said", "attributed"))
-        if rec[key]
-    ] or [(h, rec[k]) for h, k in (("about", "about"), ("cited by", "cited_by")) if rec[k]][:1]
-    _profile_card(f"{rec['name_en']} ({rec['id']})", pairs, sections)
+    entity = _exact("entities", name)
+    _emit(profile(_store(), SimpleNamespace(name=entity, exact=True, fmt=fmt.value, json_=json_)))
 
 
 @app.command()
@@ -294,29 +227,7 @@ def source(
 
     Example: aitrends source wired-lee-think-lighter
     """
-    from ..relate import source_profile
+    from ..reference import source as profile
 
-    kb = _kb()
-    rec = source_profile(kb, kb.resolve("sources", source_id))
-    if _emitted(rec, fmt, json_, "title"):
-        return
-    pairs = [
-        ("title", rec["title"]),
-        ("English title", rec["title_en"] + ("" if rec["title_en_original"] else "  [our translation]")),
-        ("kind", rec["kind"]),
-        (
-            "outlet",
-            rec["outlet_name"] + (f" (via {kb.name_of(rec['platform'])})" if rec.get("platform") else ""),
-        ),
-        ("authors", ", ".join(rec["author_names"])),
-        ("published", rec["published"] or "not stated"),
-        ("date note", rec.get("date_note")),
-        ("language", ", ".join(rec["language"])),
-        ("url", rec.get("url")),
-        ("facts", ", ".join(counted(n, k) for k, n in rec["facts"].items())),
-        ("speakers", ", ".join(f"{s['name']} ({s['facts']})" for s in rec["speakers"])),
-        ("topics", ", ".join(f"{t['id']} ({t['facts']})" for t in rec["topics"][:12])),
-        ("cited", ", ".join(rec["cited"])),
-        ("sha256", rec["sha256"]),
-    ]
-    _profile_card(f"{rec['id']}", pairs, [("facts", rec["fact_list"])])
+    sid = _exact("sources", source_id)
+    _emit(profile(_store(), SimpleNamespace(source_id=sid, exact=True, fmt=fmt.value, json_=json_)))

@@ -9,7 +9,19 @@ import typer
 
 from ..errors import UsageError
 from ..render import CiteFormat, ExportFormat
-from ._app import AsOfOpt, ForceOpt, PredictorOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
+from ._app import (
+    AsOfOpt,
+    ForceOpt,
+    PredictorOpt,
+    _completer,
+    _day,
+    _emit,
+    _err,
+    _kb,
+    _store,
+    app,
+    cli_errors,
+)
 
 
 @app.command()
@@ -165,9 +177,13 @@ def cite(
 
     Example: aitrends cite nbd-etzioni-2023 --format bibtex
     """
-    from ..cite import cite as run
+    from types import SimpleNamespace
 
-    _stdout(run(_kb(), refs, fmt))
+    from ..cite import answer, check
+
+    con = _store()
+    check(con, refs)  # an unknown id: the error with suggestions
+    _emit(answer(con, SimpleNamespace(refs=refs, fmt=fmt.value)))
 
 
 @app.command()
