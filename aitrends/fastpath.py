@@ -34,19 +34,38 @@ _writing = False
 command to the CLI, which would write it a second time."""
 
 DEFAULT_FORMATS = ("table", "json", "jsonl")
-FORMATS: dict[str, tuple[str, ...]] = {}
+FORMATS: dict[str, tuple[str, ...]] = {
+    "forecasts": ("table", "json", "jsonl", "csv", "markdown"),
+    "show": ("table", "json", "jsonl", "csv", "markdown"),
+}
 """The formats the fast path writes for a command (default :data:`DEFAULT_FORMATS`); any
 other goes to the CLI."""
 
 ANSWERS = {
     "claims": {"topic", "person", "source", "kind", "since", "until", "limit", "fmt", "json_", "as_of"},
+    "forecasts": {
+        "as_of",
+        "status",
+        "person",
+        "topic",
+        "horizon_before",
+        "horizon_after",
+        "due_within",
+        "limit",
+        "fmt",
+        "json_",
+    },
     "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
     "search": {"words", "kind", "topic", "person", "lang", "limit", "fmt", "json_", "as_of"},
+    "show": {"fact_id", "as_of", "fmt", "json_"},
 }
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
-HANDLERS: dict[str, str] = {}
+HANDLERS: dict[str, str] = {
+    "forecasts": "ledger:forecasts",
+    "show": "ledger:show",
+}
 """Commands answered by a function of the store/io layer, ``module:function`` under
 ``aitrends``: ``function(connection, query, day)`` returns an :class:`aitrends.output.Answer`,
 or None when it cannot answer exactly (a name that is not certain: the CLI explains). The

@@ -55,6 +55,7 @@ from .cache import (
     APPLICATION_ID,
     CELL_SEPARATOR,
     DAILY,
+    OTHER,
     PLACEHOLDER,
     SCHEMA_VERSION,
     Freshness,
@@ -268,6 +269,7 @@ CREATE TABLE items (
     position TEXT NOT NULL,
     fact_kind TEXT,
     data BLOB NOT NULL,
+    line INTEGER,
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
@@ -277,7 +279,8 @@ CREATE TABLE pending (
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
-    fast INTEGER NOT NULL
+    fast INTEGER NOT NULL,
+    probability TEXT
 );
 CREATE TABLE fact_cells (
     id TEXT PRIMARY KEY REFERENCES facts(id),
@@ -439,6 +442,14 @@ def _fact_rows(
     }
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
+        table = _SHARED.get("hedges")
+        probability = None
+        if forecast and table is not None:  # what show prints (None: hedges.yaml has problems)
+            from .hedges import estimate
+
+            assert isinstance(f, m.Forecast)
+            probability = _dumps(estimate(table, f).record())
+        text = (*text, probability)
         out["fact_text"], out["fact_cells"] = [text], [cells]
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
@@ -758,6 +769,18 @@ class _Stub:
         self.id, self.override, self.kind, self.file, self.item = fact_id, override, kind, file, item
 
 
+def _hedge_table(dirs: Sequence[str]) -> Any:
+    """The hedge words of the data directories ``dirs`` (:func:`aitrends.hedges.load_table`),
+    or None when a ``hedges.yaml`` has problems (``validate`` and the commands that need the
+    table report them)."""
+    from .hedges import load_table
+
+    try:
+        return load_table([Path(d) for d in dirs])
+    except DataError:
+        return None
+
+
 def _origin(tag: str, layer: int) -> Origin:
     return Origin(tag, None, layer, ())
 
@@ -774,11 +797,14 @@ def _fact_adapter() -> TypeAdapter[Any]:
     return _SHARED["adapter"]  # type: ignore[no-any-return]
 
 
-def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ...]]]:
+def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     """Hash and load one file: its sha256, its number of problems and of facts (valid or not,
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
-    override, data)."""
+    override, fact kind, data, line). A file of :data:`~aitrends.config.OTHER_FILES`
+    (``other``) is only hashed."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
+    if other:  # hedges.yaml: read by its own module when the facts are checked (_hedge_table)
+        return digest, 0, 0, []
     raw = RawData(dirs=[], limits=Limits.resolve())  # $AITRENDS_MAX_...: see aitrends.store
     load_file(Path(path), raw, layer)
     rows = []
@@ -793,11 +819,12 @@ def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ..
             if kind == "facts":  # the bulk: kept compressed; the rest is read on every update
                 data = zlib.compress(data, 1)
             fact_kind = obj.kind.value if kind == "facts" else None
-            rows.append((kind, origin.path[1], key, int(getattr(obj, "override", False)), fact_kind, data))
+            override = int(getattr(obj, "override", False))
+            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line))
     return digest, len(raw.problems), raw.fact_count, rows
 
 
-def _read_file_task(args: tuple[str, int]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
+def _read_file_task(args: tuple[str, int, bool]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     return _read_file(*args)
 
 
@@ -877,7 +904,12 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
         changed_ids = _fact_ids_of(con, gone)
         con.executemany("DELETE FROM items WHERE file = ?", [(p,) for p in gone])
         con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in state.removed])
-        work = [(f.path, f.layer) for f in state.changed]
+        hedges_changed = any(f.order.startswith(OTHER) for f in state.changed) or any(
+            row[0].startswith(OTHER)
+            for path in state.removed
+            for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
+        )
+        work = [(f.path, f.layer, f.order.startswith(OTHER)) for f in state.changed]
         pool, _ = _pool(workers, len(work), PARALLEL_FILES)
         with pool if pool is not None else contextlib.nullcontext():
             read = pool.imap(_read_file_task, work, chunksize=8) if pool else map(_read_file_task, work)
@@ -888,10 +920,10 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                     (*stat, digest, now, problems, facts),
                 )
                 con.executemany(
-                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?)",
                     [
-                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data)
-                        for kind, i, key, ov, fk, data in rows
+                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line)
+                        for kind, i, key, ov, fk, data, line in rows
                     ],
                 )
                 changed_ids.update(row[2] for row in rows if row[0] == "facts")
@@ -899,7 +931,16 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, checked_ns=? WHERE path=?",
             [(f.size, f.mtime_ns, f.ctime_ns, f.inode, now, f.path) for f, _ in state.touched],
         )
-        stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
+        if hedges_changed:  # every forecast's probability may change
+            changed_ids.update(
+                r[0]
+                for r in con.execute("SELECT id FROM items WHERE kind = 'facts' AND fact_kind = 'forecast'")
+            )
+        _SHARED["hedges"] = _hedge_table(s.dirs)
+        try:
+            stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
+        finally:
+            _SHARED.pop("hedges", None)
         meta = expected_meta(s) | {"valid": "1" if stats.valid else "0"}
         for name, cols in columns.items():
             meta[f"columns.{name}"] = _dumps([[c.header, c.ratio, c.no_wrap] for c in cols])
