@@ -901,14 +901,14 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
         )
         refs_may_change |= any(f.order.startswith("0:") for f in state.changed)
-        changed_ids = _fact_ids_of(con, gone)
-        con.executemany("DELETE FROM items WHERE file = ?", [(p,) for p in gone])
-        con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in state.removed])
         hedges_changed = any(f.order.startswith(OTHER) for f in state.changed) or any(
             row[0].startswith(OTHER)
             for path in state.removed
             for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
         )
+        changed_ids = _fact_ids_of(con, gone)
+        con.executemany("DELETE FROM items WHERE file = ?", [(p,) for p in gone])
+        con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in state.removed])
         work = [(f.path, f.layer, f.order.startswith(OTHER)) for f in state.changed]
         pool, _ = _pool(workers, len(work), PARALLEL_FILES)
         with pool if pool is not None else contextlib.nullcontext():
