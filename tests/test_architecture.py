@@ -52,6 +52,7 @@ LAYERS = {
     "store/io": {
         "cache",
         "store",
+        "ledger",
         "index",
         "textsearch",
         "export",
@@ -78,6 +79,7 @@ HOT_PATH = [
     "aitrends.cache",
     "aitrends.store",
     "aitrends.output",
+    "aitrends.ledger",
     "aitrends.query",
     "aitrends.config",
     "aitrends.clock",
