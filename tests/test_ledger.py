@@ -132,7 +132,9 @@ def test_a_user_layer(runner, capsys, layer, args):  # type: ignore[no-untyped-d
 
 
 def test_a_users_hedge_words_and_resolution_are_shown(runner, capsys, layer):  # type: ignore[no-untyped-def]
-    _, out, _ = same_three_ways(runner, capsys, [*FIX, "-d", str(layer), "show", "roe-data-runs-out-2026", "--json"])
+    _, out, _ = same_three_ways(
+        runner, capsys, [*FIX, "-d", str(layer), "show", "roe-data-runs-out-2026", "--json"]
+    )
     rec = json.loads(out)
     kb = aitrends.load(FIXTURE_DATA, layer, bundled=False)
     fact = kb.get("roe-data-runs-out-2026")
