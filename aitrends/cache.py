@@ -104,7 +104,10 @@ class Scan:
 
 
 def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
-    """Find the data files of ``dirs`` as :func:`aitrends.loader.load_dirs` does, with their stats."""
+    """Find the data files of ``dirs`` as :func:`aitrends.loader.load_dirs` does, with their
+    stats; and the files of :data:`~aitrends.config.OTHER_FILES` (``hedges.yaml``) of each
+    directory and of the bundled data (read even with ``--no-bundled``, as
+    :func:`aitrends.hedges.load_table` reads it), on which stored records depend."""
     out = Scan([os.path.realpath(d) for d in dirs])
     bundled = os.path.realpath(bundled_data_dir())
     if bundled not in out.dirs:  # its hedge words are read all the same (aitrends.hedges)

@@ -102,6 +102,7 @@ BUNDLED_CASES = [
     ["forecasts", "--horizon-before", "2030", "--horizon-after", "2025-07", "-f", "jsonl"],
     ["forecasts", "-p", "Amodei", "--json"],
     ["forecasts", "-t", "inference-cost", "-n", "3"],
+    ["forecasts", "--due-within", "999999999", "--json"],  # beyond the year 9999: no bound
 ]
 
 
