@@ -442,13 +442,16 @@ def _fact_rows(
     }
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
-        table = _SHARED.get("hedges")
         probability = None
-        if forecast and table is not None:  # what show prints (None: hedges.yaml has problems)
-            from .hedges import estimate
+        if forecast:  # what show prints (None: a hedges.yaml has problems)
+            if "hedges" not in _SHARED:  # read once per process, when a forecast is written
+                _SHARED["hedges"] = _hedge_table(_SHARED["hedge_dirs"])
+            table = _SHARED["hedges"]
+            if table is not None:
+                from .hedges import estimate
 
-            assert isinstance(f, m.Forecast)
-            probability = _dumps(estimate(table, f).record())
+                assert isinstance(f, m.Forecast)
+                probability = _dumps(estimate(table, f).record())
         text = (*text, probability)
         out["fact_text"], out["fact_cells"] = [text], [cells]
         counts, lengths = document_postings(search_fields(kb, f))
@@ -936,10 +939,11 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                 r[0]
                 for r in con.execute("SELECT id FROM items WHERE kind = 'facts' AND fact_kind = 'forecast'")
             )
-        _SHARED["hedges"] = _hedge_table(s.dirs)
+        _SHARED["hedge_dirs"] = s.dirs
         try:
             stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
         finally:
+            _SHARED.pop("hedge_dirs", None)
             _SHARED.pop("hedges", None)
         meta = expected_meta(s) | {"valid": "1" if stats.valid else "0"}
         for name, cols in columns.items():
