@@ -18,7 +18,9 @@ import time
 from . import __version__
 from .config import (  # the settings live there; named here for this module's callers
     FACTS_DIR,
+    OTHER_FILES,
     REFERENCE_FILES,
+    bundled_data_dir,
     cache_dir,
     caching_disabled,
     debug_enabled,
@@ -106,8 +108,14 @@ class Scan:
 
 
 def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
-    """Find the data files of ``dirs`` as :func:`aitrends.loader.load_dirs` does, with their stats."""
+    """Find the data files of ``dirs`` as :func:`aitrends.loader.load_dirs` does, with their
+    stats; and the files of :data:`~aitrends.config.OTHER_FILES` (``hedges.yaml``) of each
+    directory and of the bundled data (read even with ``--no-bundled``, as
+    :func:`aitrends.hedges.load_table` reads it), on which stored records depend."""
     out = Scan([os.path.realpath(d) for d in dirs])
+    bundled = os.path.realpath(bundled_data_dir())
+    if bundled not in out.dirs:  # its hedge words are read all the same (aitrends.hedges)
+        _other_files(out, bundled, OTHER_LAYER)
     for layer, root in enumerate(out.dirs):
         if not os.path.isdir(root):
             out.problems.append(f"{root}: data directory not found")
@@ -118,6 +126,7 @@ def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
                 _add(out, path, root, layer, f"0:{i}", os.path.islink(path))
             elif os.path.lexists(path):
                 out.problems.append(f"{path}: not a file")
+        _other_files(out, root, layer)
         facts = os.path.join(root, FACTS_DIR)
         if not os.path.isdir(facts):
             if os.path.lexists(facts):
@@ -135,6 +144,22 @@ def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
                 continue
             _add(out, entry.path, root, layer, f"1:{entry.name}", linked_dir or entry.is_symlink())
     return out
+
+
+OTHER_LAYER = -1
+"""The layer of the bundled files of :data:`~aitrends.config.OTHER_FILES` when the bundled
+data is left out (``--no-bundled``): its hedge words are still the base table."""
+OTHER = "2:"
+"""Prefix of the load order of :data:`~aitrends.config.OTHER_FILES` (not data records: the
+index watches them because what it stores depends on them, e.g. each forecast's
+probability from ``hedges.yaml``)."""
+
+
+def _other_files(out: Scan, root: str, layer: int) -> None:
+    for name in OTHER_FILES:
+        path = os.path.join(root, name)
+        if os.path.isfile(path):  # anything else is the loader's to report
+            _add(out, path, root, layer, OTHER + name, os.path.islink(path))
 
 
 def _add(out: Scan, path: str, root: str, layer: int, order: str, linked: bool) -> None:

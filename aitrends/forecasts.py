@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import clock
 from . import models as m
 from .dates import PartialDate
+from .query import describe_due as describe_due  # re-exported: it lives with the status
 from .query import forecast_status
 
 if TYPE_CHECKING:
@@ -117,33 +118,41 @@ def ledger(
     due within that many days. Forecasts without a deadline (relative with no date said, or
     open-ended) are left out by the deadline filters. Sorted by deadline, then id.
     """
+    from .query import ForecastSelection, forecast_table, select_forecasts
+
     day = _as_date(as_of)
     wanted = {parse_status(s) for s in ([status] if isinstance(status, str | Status) else status or [])}
-    people = set(kb.resolve_many("entities", person))
     before = PartialDate.parse(horizon_before) if horizon_before is not None else None
     after = PartialDate.parse(horizon_after) if horizon_after is not None else None
-    out = []
-    for fact in kb.facts(kind=m.FactKind.forecast, topic=topic):
-        assert isinstance(fact, m.Forecast)
-        if people and not people.intersection([*fact.speaker, *(c.by for c in fact.cited)]):
-            continue
-        st = status_of(kb, fact, day)
-        if wanted and st not in wanted:
-            continue
-        interval = horizon_interval(fact.horizon, kb.said(fact))
-        end = interval[1] if interval else None
-        if (before or after or due_within is not None) and end is None:
-            continue
-        if before and end and end > before.end:
-            continue
-        if after and end and end < after.start:
-            continue
-        if due_within is not None and (st is not Status.open or end is None or (end - day).days > due_within):
-            continue
-        out.append(fact)
-    far = dt.date.max
-    out.sort(key=lambda f: ((_end(kb, f) or far), f.id))
-    return out
+    sel = ForecastSelection(
+        statuses=[s.value for s in wanted],
+        topics={t for tid in kb.resolve_many("topics", topic) for t in kb.topic_and_descendants(tid)},
+        people=kb.resolve_many("entities", person),
+        before=before.end.isoformat() if before else None,
+        after=after.start.isoformat() if after else None,
+        due_within=due_within,
+    )
+    facts = kb.table("facts")
+    rows = []
+    for fact in facts.values():
+        if isinstance(fact, m.Forecast):
+            end = _end(kb, fact)
+            cited = [c.by for c in fact.cited]
+            rows.append(
+                (
+                    fact.id,
+                    end.isoformat() if end else None,
+                    fact.id in kb.resolutions,
+                    fact.topics,
+                    fact.speaker,
+                    cited,
+                )
+            )
+    con = forecast_table(rows)
+    try:
+        return [facts[fact_id] for (fact_id,) in select_forecasts(con, sel, day, "f.id")]
+    finally:
+        con.close()
 
 
 def parse_status(value: Status | str) -> Status:
@@ -172,27 +181,3 @@ def _as_date(value: dt.date | str | None) -> dt.date:
 
 
 status_of = status
-
-
-def describe_due(days: int | None, st: str, resolution: dict[str, Any] | None = None) -> str:
-    """'due in 38 days', 'overdue by 1 year 2 months', 'no deadline'; for a resolved forecast
-    its outcome, 'true on 2025-01-15' (given its ``resolution`` record)."""
-    if st == "resolved":
-        return f"{resolution['outcome']} on {resolution['date']}" if resolution else "resolved"
-    if days is None:
-        return "no deadline"
-    span = _span(abs(days))
-    if days < 0:
-        return f"overdue by {span}"
-    return "due today" if days == 0 else f"due in {span}"
-
-
-def _span(days: int) -> str:
-    if days < 60:
-        return f"{days} day{'s' if days != 1 else ''}"
-    months = round(days / 30.44)
-    years, months = divmod(months, 12)
-    parts = ([f"{years} year{'s' if years != 1 else ''}"] if years else []) + (
-        [f"{months} month{'s' if months != 1 else ''}"] if months else []
-    )
-    return " ".join(parts)

@@ -94,20 +94,11 @@ class Estimate:
         }
 
     def describe(self) -> str:
-        """'0.75, from the hedge '预计' (Kent's 'probable'; source: own)'."""
-        if self.origin == "stated":
-            number = (
-                f"{self.low:g}–{self.high:g}, scored as {self.probability:g}"
-                if self.low != self.high
-                else f"{self.probability:g}"
-            )
-            return f"{number}, stated by the speaker"
-        point = f"Kent's '{self.kent}'; " if self.kent else ""
-        src = f"source: {self.source}"
-        if self.origin == "hedge":
-            return f"{self.probability:g}, from the hedge word '{self.word}' ({point}{src})"
-        why = f"the hedge '{self.hedge}' is not in the table" if self.hedge else "no hedge"
-        return f"{self.probability:g}, the default for an unhedged forecast ({why}; {point}{src})"
+        """'0.75, from the hedge '预计' (Kent's 'probable'; source: own)'
+        (:func:`aitrends.query.describe_estimate`)."""
+        from .query import describe_estimate
+
+        return describe_estimate(self.record())
 
 
 # --------------------------------------------------------------------------- loading

@@ -56,6 +56,7 @@ from .cache import (
     APPLICATION_ID,
     CELL_SEPARATOR,
     DAILY,
+    OTHER,
     PLACEHOLDER,
     SCHEMA_VERSION,
     Freshness,
@@ -269,6 +270,7 @@ CREATE TABLE items (
     position TEXT NOT NULL,
     fact_kind TEXT,
     data BLOB NOT NULL,
+    line INTEGER,
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
@@ -285,7 +287,8 @@ CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
-    fast INTEGER NOT NULL
+    fast INTEGER NOT NULL,
+    probability TEXT
 );
 CREATE TABLE fact_cells (
     id TEXT PRIMARY KEY REFERENCES facts(id),
@@ -452,6 +455,17 @@ def _fact_rows(
     out: dict[str, list[tuple[Any, ...]]] = {"facts": [row], **_link_rows(f)}
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
+        probability = None
+        if forecast:  # what show prints (None: a hedges.yaml has problems)
+            if "hedges" not in _SHARED:  # read once per process, when a forecast is written
+                _SHARED["hedges"] = _hedge_table(_SHARED["hedge_dirs"])
+            table = _SHARED["hedges"]
+            if table is not None:
+                from .hedges import estimate
+
+                assert isinstance(f, m.Forecast)
+                probability = _dumps(estimate(table, f).record())
+        text = (*text, probability)
         out["fact_text"], out["fact_cells"] = [text], [cells]
         out["fact_attributed"] = [(f.id, i, a) for i, a in enumerate(f.attributed_to)]
         counts, lengths = document_postings(search_fields(kb, f))
@@ -809,6 +823,18 @@ class _Stub:
         self.id, self.override, self.kind, self.file, self.item = fact_id, override, kind, file, item
 
 
+def _hedge_table(dirs: Sequence[str]) -> Any:
+    """The hedge words of the data directories ``dirs`` (:func:`aitrends.hedges.load_table`),
+    or None when a ``hedges.yaml`` has problems (``validate`` and the commands that need the
+    table report them)."""
+    from .hedges import load_table
+
+    try:
+        return load_table([Path(d) for d in dirs])
+    except DataError:
+        return None
+
+
 def _origin(tag: str, layer: int) -> Origin:
     return Origin(tag, None, layer, ())
 
@@ -825,11 +851,14 @@ def _fact_adapter() -> TypeAdapter[Any]:
     return _SHARED["adapter"]  # type: ignore[no-any-return]
 
 
-def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ...]]]:
+def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     """Hash and load one file: its sha256, its number of problems and of facts (valid or not,
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
-    override, data)."""
+    override, fact kind, data, line). A file of :data:`~aitrends.config.OTHER_FILES`
+    (``other``) is only hashed."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
+    if other:  # hedges.yaml: read by its own module when the facts are checked (_hedge_table)
+        return digest, 0, 0, []
     raw = RawData(dirs=[], limits=Limits.resolve())  # $AITRENDS_MAX_...: see aitrends.store
     load_file(Path(path), raw, layer)
     rows = []
@@ -844,11 +873,12 @@ def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ..
             if kind == "facts":  # the bulk: kept compressed; the rest is read on every update
                 data = zlib.compress(data, 1)
             fact_kind = obj.kind.value if kind == "facts" else None
-            rows.append((kind, origin.path[1], key, int(getattr(obj, "override", False)), fact_kind, data))
+            override = int(getattr(obj, "override", False))
+            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line))
     return digest, len(raw.problems), raw.fact_count, rows
 
 
-def _read_file_task(args: tuple[str, int]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
+def _read_file_task(args: tuple[str, int, bool]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     return _read_file(*args)
 
 
@@ -925,10 +955,15 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
         )
         refs_may_change |= any(f.order.startswith("0:") for f in state.changed)
+        hedges_changed = any(f.order.startswith(OTHER) for f in state.changed) or any(
+            row[0].startswith(OTHER)
+            for path in state.removed
+            for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
+        )
         changed_ids = _fact_ids_of(con, gone)
         con.executemany("DELETE FROM items WHERE file = ?", [(p,) for p in gone])
         con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in state.removed])
-        work = [(f.path, f.layer) for f in state.changed]
+        work = [(f.path, f.layer, f.order.startswith(OTHER)) for f in state.changed]
         pool, _ = _pool(workers, len(work), PARALLEL_FILES)
         with pool if pool is not None else contextlib.nullcontext():
             read = pool.imap(_read_file_task, work, chunksize=8) if pool else map(_read_file_task, work)
@@ -939,10 +974,10 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                     (*stat, digest, now, problems, facts),
                 )
                 con.executemany(
-                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?)",
                     [
-                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data)
-                        for kind, i, key, ov, fk, data in rows
+                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line)
+                        for kind, i, key, ov, fk, data, line in rows
                     ],
                 )
                 changed_ids.update(row[2] for row in rows if row[0] == "facts")
@@ -950,7 +985,17 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             "UPDATE files SET size=?, mtime_ns=?, ctime_ns=?, inode=?, checked_ns=? WHERE path=?",
             [(f.size, f.mtime_ns, f.ctime_ns, f.inode, now, f.path) for f, _ in state.touched],
         )
-        stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
+        if hedges_changed:  # every forecast's probability may change
+            changed_ids.update(
+                r[0]
+                for r in con.execute("SELECT id FROM items WHERE kind = 'facts' AND fact_kind = 'forecast'")
+            )
+        _SHARED["hedge_dirs"] = s.dirs
+        try:
+            stats.valid = _reindex(con, changed_ids, refs_may_change, workers, stats)
+        finally:
+            _SHARED.pop("hedge_dirs", None)
+            _SHARED.pop("hedges", None)
         meta = expected_meta(s) | {"valid": "1" if stats.valid else "0"}
         for name, cols in columns.items():
             meta[f"columns.{name}"] = _dumps([[c.header, c.ratio, c.no_wrap] for c in cols])

@@ -248,3 +248,168 @@ def memory_table(facts: Iterable[tuple[Any, Any]]) -> sqlite3.Connection:
             ((fact.id, i, s) for i, s in enumerate(fact.speaker)),
         )
     return con
+
+
+# ---------------------------------------------------------------- the forecast ledger
+
+
+FORECAST_ORDER = "ORDER BY f.horizon_end IS NULL, f.horizon_end, f.id"
+"""By deadline (none last), then by id."""
+
+
+class ForecastSelection:
+    """Which forecasts (:func:`select_forecasts`): every given filter must hold.
+
+    ``statuses`` are of :data:`STATUSES` (any of them; on the day of the query);
+    ``topics`` (with their descendants) and ``people`` (who predicts: a speaker or a cited
+    origin) are ids; ``before``/``after`` are ISO days the deadline (horizon end) must be on or
+    before / on or after; ``due_within`` keeps open forecasts due within that many days. The
+    deadline filters leave forecasts without a deadline out. ``limit`` of 0 or None is no limit.
+    """
+
+    def __init__(
+        self,
+        *,
+        statuses: Iterable[str] = (),
+        topics: Iterable[str] = (),
+        people: Iterable[str] = (),
+        before: str | None = None,
+        after: str | None = None,
+        due_within: int | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self.statuses = sorted(set(statuses))
+        self.topics = sorted(set(topics))
+        self.people = sorted(set(people))
+        self.before = before
+        self.after = after
+        self.due_within = due_within
+        self.limit = limit
+
+
+def select_forecasts(
+    con: sqlite3.Connection, sel: ForecastSelection, day: dt.date, columns: str, source: str = "facts f"
+) -> list[Any]:
+    """Rows of ``columns`` of the forecasts ``sel`` selects on ``day``, by deadline then id.
+
+    The one implementation of the ledger's filters: the index (:mod:`aitrends.ledger`) and
+    :meth:`aitrends.KnowledgeBase.forecasts` (on :func:`forecast_table`) both run it. The
+    table ``f`` has ``id``, ``kind``, ``horizon_end`` (ISO or NULL) and ``resolved``, beside
+    ``fact_topics``, ``fact_speakers`` and ``fact_cited`` (``entity`` may be NULL); a row's
+    status is :func:`forecast_status`, registered as an SQL function."""
+    con.create_function("forecast_status", 3, _status_sql, deterministic=True)
+    where = ["f.kind = 'forecast'"]
+    params: list[Any] = []
+    if sel.topics:
+        where.append(f"f.id IN (SELECT fact FROM fact_topics WHERE topic IN {_in(sel.topics)})")
+        params += sel.topics
+    if sel.people:
+        where.append(
+            f"(f.id IN (SELECT fact FROM fact_speakers WHERE entity IN {_in(sel.people)}) "
+            f"OR f.id IN (SELECT fact FROM fact_cited WHERE entity IN {_in(sel.people)}))"
+        )
+        params += sel.people + sel.people
+    status = "forecast_status(f.horizon_end, f.resolved, ?)"
+    if sel.statuses:
+        where.append(f"{status} IN {_in(sel.statuses)}")
+        params += [day.isoformat(), *sel.statuses]
+    if sel.before is not None or sel.after is not None or sel.due_within is not None:
+        where.append("f.horizon_end IS NOT NULL")
+    if sel.before is not None:
+        where.append("f.horizon_end <= ?")
+        params.append(sel.before)
+    if sel.after is not None:
+        where.append("f.horizon_end >= ?")
+        params.append(sel.after)
+    if sel.due_within is not None:
+        where.append(f"{status} = 'open'")
+        params.append(day.isoformat())
+        try:
+            latest = (day + dt.timedelta(days=sel.due_within)).isoformat()
+        except OverflowError:  # beyond the year 9999: no bound
+            latest = None
+        if latest is not None:
+            where.append("f.horizon_end <= ?")
+            params.append(latest)
+    sql = f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} {FORECAST_ORDER}"
+    if sel.limit and sel.limit < 2**62:
+        sql += f" LIMIT {int(sel.limit)}"
+    return con.execute(sql, params).fetchall()
+
+
+def _status_sql(horizon_end: str | None, resolved: Any, day: str) -> str:
+    end = dt.date.fromisoformat(horizon_end) if horizon_end else None
+    return forecast_status(end, bool(resolved), dt.date.fromisoformat(day))
+
+
+FORECAST_SCHEMA = """
+CREATE TABLE facts (id TEXT PRIMARY KEY, kind TEXT NOT NULL, horizon_end TEXT, resolved INTEGER);
+CREATE TABLE fact_topics (fact TEXT NOT NULL, position INTEGER NOT NULL, topic TEXT NOT NULL);
+CREATE TABLE fact_speakers (fact TEXT NOT NULL, position INTEGER NOT NULL, entity TEXT NOT NULL);
+CREATE TABLE fact_cited (fact TEXT NOT NULL, position INTEGER NOT NULL, entity TEXT);
+"""
+"""The columns :func:`select_forecasts` reads (the index's tables have these and more)."""
+
+
+def forecast_table(
+    rows: Iterable[tuple[str, str | None, bool, Sequence[str], Sequence[str], Sequence[str | None]]],
+) -> sqlite3.Connection:
+    """An in-memory database of :data:`FORECAST_SCHEMA` for ``(id, horizon_end, resolved,
+    topics, speakers, cited origins)`` of each forecast."""
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    con.executescript(FORECAST_SCHEMA)
+    for fact_id, end, resolved, topics, speakers, cited in rows:
+        con.execute("INSERT INTO facts VALUES (?, 'forecast', ?, ?)", (fact_id, end, int(resolved)))
+        con.executemany(
+            "INSERT INTO fact_topics VALUES (?, ?, ?)", ((fact_id, i, t) for i, t in enumerate(topics))
+        )
+        con.executemany(
+            "INSERT INTO fact_speakers VALUES (?, ?, ?)", ((fact_id, i, s) for i, s in enumerate(speakers))
+        )
+        con.executemany(
+            "INSERT INTO fact_cited VALUES (?, ?, ?)", ((fact_id, i, c) for i, c in enumerate(cited))
+        )
+    return con
+
+
+def describe_due(days: int | None, st: str, resolution: dict[str, Any] | None = None) -> str:
+    """'due in 38 days', 'overdue by 1 year 2 months', 'no deadline'; for a resolved forecast
+    its outcome, 'true on 2025-01-15' (given its ``resolution`` record)."""
+    if st == "resolved":
+        return f"{resolution['outcome']} on {resolution['date']}" if resolution else "resolved"
+    if days is None:
+        return "no deadline"
+    span = _span(abs(days))
+    if days < 0:
+        return f"overdue by {span}"
+    return "due today" if days == 0 else f"due in {span}"
+
+
+def _span(days: int) -> str:
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    months = round(days / 30.44)
+    years, months = divmod(months, 12)
+    parts = ([f"{years} year{'s' if years != 1 else ''}"] if years else []) + (
+        [f"{months} month{'s' if months != 1 else ''}"] if months else []
+    )
+    return " ".join(parts)
+
+
+def describe_estimate(e: dict[str, Any]) -> str:
+    """A forecast's probability in words, from the record of an
+    :class:`aitrends.hedges.Estimate`: '0.75, from the hedge word '预计' (Kent's 'probable';
+    source: own)'."""
+    if e["origin"] == "stated":
+        number = (
+            f"{e['low']:g}–{e['high']:g}, scored as {e['probability']:g}"
+            if e["low"] != e["high"]
+            else f"{e['probability']:g}"
+        )
+        return f"{number}, stated by the speaker"
+    point = f"Kent's '{e['kent']}'; " if e["kent"] else ""
+    src = f"source: {e['source']}"
+    if e["origin"] == "hedge":
+        return f"{e['probability']:g}, from the hedge word '{e['word']}' ({point}{src})"
+    why = f"the hedge '{e['hedge']}' is not in the table" if e["hedge"] else "no hedge"
+    return f"{e['probability']:g}, the default for an unhedged forecast ({why}; {point}{src})"

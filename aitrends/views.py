@@ -1,4 +1,4 @@
-"""The table views of facts: the columns of ``claims`` and ``quote`` tables.
+"""The table views of facts: the columns of ``claims``, ``quote`` and ``forecasts`` tables.
 
 They live here, below both the CLI and the index, because the compiled index stores each
 fact's cells of these tables (so that the fast path draws a table without building records):
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .render import Column, safe_text
+from .render import NO_TIME_STATED, Column, safe_text
 
 
 def _join(values: list[str] | None) -> str:
@@ -33,6 +33,24 @@ QUOTE_COLUMNS = [
     ),
     Column("source", lambda r: r["source_title"], ratio=2),
 ]
+
+FORECAST_COLUMNS = [
+    Column("id", lambda r: r["id"], ratio=2),
+    Column("predicts", lambda r: _join(r["cited_names"] or r["speaker_names"]), ratio=1),
+    Column("said", lambda r: r["date"] or "undated", no_wrap=True),
+    Column(
+        "horizon",
+        lambda r: (
+            f"{r['horizon']['stated'] or NO_TIME_STATED} → "
+            + ("relative" if r["horizon_relative"] else (r["horizon_end"] or "open-ended"))
+        ),
+        ratio=1,
+    ),
+    Column("status", lambda r: r["status"], no_wrap=True),
+    Column("when", lambda r: r["due"]),
+    Column("statement", lambda r: r["statement"], ratio=4),
+]
+"""The columns of the ``forecasts`` ledger (``due``: :func:`aitrends.query.describe_due`)."""
 
 TABLE_VIEWS = {"claims": FACT_COLUMNS, "quote": QUOTE_COLUMNS}
 """The tables whose cells the index stores, by the command that draws them."""

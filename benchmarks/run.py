@@ -166,6 +166,7 @@ def bundled(b: Bench, cache_dir: Path) -> None:
         b.case(f"bundled: TAB `{words.split(' ', 1)[1]}`", [], target=2.5, env=completion_env(words))
     search_cases(b, "bundled", [], target=3)
     reference_cases(b, "bundled", [], target=3)
+    ledger_cases(b, "bundled", [], target=3)
     b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
     b.case("bundled: quote, normal path", ["--no-cache", *q_quote], runs=5)
 
@@ -257,6 +258,24 @@ def search_cases(
         for fmt in ([], ["--format", "json"]):
             name = f"{label}: search {' '.join(words)}{', json' if fmt else ''}"
             b.case(name, [*dd, "search", *words, *fmt], target=target, rss_target=rss_target)
+
+
+LEDGER = [
+    ["show", "kpmg-oxford-yale-ai-drives-trucks-2027", "--json"],
+    ["show", "kpmg-oxford-yale-ai-drives-trucks-2027"],
+    ["forecasts", "--status", "due"],
+    ["forecasts", "--status", "due", "--json"],
+]
+"""``show`` (a forecast, JSON and its card) and ``forecasts`` (table and JSON), from the index."""
+
+
+def ledger_cases(b: Bench, label: str, dd: list[str], *, target: float | None) -> None:
+    for args in LEDGER:
+        b.case(
+            f"{label}: {' '.join(args[:1] + args[2:] if args[0] == 'show' else args)}",
+            [*dd, *args],
+            target=target,
+        )
 
 
 def edit_case(b: Bench, data: Path, query: list[str], label: str) -> None:

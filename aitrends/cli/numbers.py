@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..render import NO_TIME_STATED, Column, Format
+from ..render import Column, Format
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -18,9 +18,12 @@ from ._app import (
     TopicOpt,
     _date,
     _day,
+    _emit,
+    _exact,
     _join,
     _kb,
     _output,
+    _store,
     app,
     cli_errors,
     whole_number,
@@ -28,24 +31,6 @@ from ._app import (
 
 if TYPE_CHECKING:
     pass
-
-
-FORECAST_COLUMNS = [
-    Column("id", lambda r: r["id"], ratio=2),
-    Column("predicts", lambda r: _join(r["cited_names"] or r["speaker_names"]), ratio=1),
-    Column("said", lambda r: r["date"] or "undated", no_wrap=True),
-    Column(
-        "horizon",
-        lambda r: (
-            f"{r['horizon']['stated'] or NO_TIME_STATED} → "
-            + ("relative" if r["horizon_relative"] else (r["horizon_end"] or "open-ended"))
-        ),
-        ratio=1,
-    ),
-    Column("status", lambda r: r["status"], no_wrap=True),
-    Column("when", lambda r: r["due"]),
-    Column("statement", lambda r: r["statement"], ratio=4),
-]
 
 
 @app.command()
@@ -78,34 +63,35 @@ def forecasts(
 
     Example: aitrends forecasts --status due
     """
-    from ..forecasts import describe_due, parse_status
-    from ..records import fact_record
+    from types import SimpleNamespace
 
-    statuses = [parse_status(st) for st in status or []]
+    from ..forecasts import parse_status
+    from ..ledger import forecasts as answer
+
+    statuses = [parse_status(st).value for st in status or []]
     day = _day(as_of)
-    kb = _kb()
-    found = kb.forecasts(
-        as_of=day,
+    params = SimpleNamespace(
         status=statuses,
-        person=person,
-        topic=topic,
-        horizon_before=_date(horizon_before, "--horizon-before"),
-        horizon_after=_date(horizon_after, "--horizon-after"),
+        person=[_exact("entities", p) for p in person or []],
+        topic=[_exact("topics", t) for t in topic or []],
+        horizon_before=_day_text(horizon_before, "--horizon-before"),
+        horizon_after=_day_text(horizon_after, "--horizon-after"),
         due_within=due_within,
-    )[: limit or None]
-    records = []
-    for f in found:
-        r = fact_record(kb, f, as_of=day)
-        r["due"] = describe_due(r["days_to_due"], r["status"], r["resolution"])
-        records.append(r)
-    _output(
-        records,
-        fmt,
-        json_,
-        FORECAST_COLUMNS,
-        title=f"Forecasts as of {day}",
-        empty="No forecasts match.",
+        limit=limit,
+        fmt="json" if json_ else fmt.value,
     )
+    _emit(answer(_store(), params, day))
+
+
+def _day_text(value: str | None, option: str) -> str | None:
+    """A date option as the index reads it (2024, 2024-05, 2024-05-01); a usage error when it
+    is not a date."""
+    checked = _date(value, option)
+    if checked is None:
+        return None
+    from ..dates import PartialDate
+
+    return str(PartialDate.parse(checked))
 
 
 TREND_COLUMNS = [
