@@ -14,10 +14,9 @@ the daily fields of forecasts recomputed for the day. Standard library only: the
 from __future__ import annotations
 
 import json
-import os
 
 from . import cache
-from .output import Answer
+from .output import Answer, rendered
 from .query import FACT_KINDS, Selection, daily_fields, interval, pick, select
 
 TYPE_CHECKING = False
@@ -155,7 +154,9 @@ def _facts(
     records = (_record(r, day) for r in rows)
     if fmt == "jsonl":
         return Answer(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    return _rendered(list(records), fmt, view, title)
+    from .views import TABLE_VIEWS
+
+    return rendered(list(records), fmt, TABLE_VIEWS[view], title=title)
 
 
 def _json(rows: Sequence[Any], day: dt.date) -> Iterator[str]:
@@ -177,16 +178,6 @@ def _record(row: Any, day: dt.date) -> dict[str, Any]:
     if row["kind"] == "forecast":
         rec.update(daily_fields(row["horizon_end"], row["resolved"], day))
     return rec
-
-
-def _rendered(records: list[dict[str, Any]], fmt: str, view: str, title: str | None) -> Answer:
-    """csv, yaml, markdown: :func:`aitrends.render.render` with the view's columns."""
-    from .render import CSV_RAW_ENV, Format, render
-    from .views import TABLE_VIEWS
-
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(records, Format(fmt), TABLE_VIEWS[view], title, csv_guard=not raw)
-    return Answer.text(out) if out else Answer()
 
 
 def _table(
@@ -237,8 +228,4 @@ def search(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         if not found:
             return Answer(notices=notices, empty=NO_MATCH)
         return Answer(table=lambda **terminal: search_table(found, text, **terminal), notices=notices)
-    from .render import CSV_RAW_ENV, Format, render
-
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(found, Format(fmt), SEARCH_COLUMNS, csv_guard=not raw)
-    return Answer.text(out, notices=notices) if out else Answer(notices=notices)
+    return rendered(found, fmt, SEARCH_COLUMNS, notices=notices)
