@@ -1107,16 +1107,7 @@ def _reindex(
     else:
         _update_vocabulary(con, {t for t, _ in old_postings | _tokens_of(con, rewritten)})
     if changed_refs:
-        for table in (
-            "entities",
-            "people",
-            "organizations",
-            "topics",
-            "metrics",
-            "sources",
-            "names",
-            "lookups",
-        ):
+        for table in _REFERENCE_TABLES:
             con.execute(f"DELETE FROM {table}")
         for table, table_rows in _reference_rows(merged).items():
             _insert(con, table, table_rows)

@@ -18,15 +18,8 @@ from .conftest import FIXTURE_DATA
 
 DERIVED = (
     *index._FACT_TABLES,  # every per-fact table, fact_cells included
-    "entities",
-    "people",
-    "organizations",
-    "topics",
-    "metrics",
-    "sources",
+    *index._REFERENCE_TABLES,
     "resolutions",
-    "names",
-    "lookups",
     "vocabulary",  # the English tokens of the postings, for typos in searches
 )
 
