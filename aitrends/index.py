@@ -19,7 +19,8 @@ keys of every name, as :meth:`KnowledgeBase.resolve` folds them), ``meta`` and `
 cache also holds full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
 field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
-its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
+its postings when it changes, and the tokens of each text field, tab-separated, for the SQLite
+export's full-text index: :func:`aitrends.search.field_tokens`) and ``vocabulary`` (the English tokens of the text fields, where
 a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
 :func:`aitrends.kb.search_fields`, as the in-memory index is.
 
@@ -71,7 +72,7 @@ from .kb import KnowledgeBase, _names, _words, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
-from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, is_latin
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, field_tokens, is_latin
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -303,7 +304,8 @@ CREATE TABLE fact_lengths (
 ) WITHOUT ROWID;
 CREATE TABLE fact_tokens (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
-    tokens TEXT NOT NULL
+    tokens TEXT NOT NULL,
+    fields TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (
     length INTEGER NOT NULL,
@@ -448,7 +450,7 @@ def _fact_rows(
         ]
         tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
         out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
-        out["fact_tokens"] = [(f.id, tokens)]
+        out["fact_tokens"] = [(f.id, tokens, "\t".join(field_tokens(counts)))]
     return out
 
 

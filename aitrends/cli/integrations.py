@@ -9,7 +9,7 @@ import typer
 
 from ..errors import UsageError
 from ..render import CiteFormat, ExportFormat
-from ._app import AsOfOpt, ForceOpt, PredictorOpt, _completer, _day, _err, _kb, _stdout, app, cli_errors
+from ._app import AsOfOpt, ForceOpt, PredictorOpt, _completer, _day, _dirs, _err, _kb, _stdout, _store, app, cli_errors
 
 
 @app.command()
@@ -45,7 +45,9 @@ def export(
         raise UsageError(
             "empty export path (give a file, a directory for --to csv, or - for standard output)"
         )
-    written = run(_kb(), to, path, force=force, as_of=_day(as_of), stdout=sys.stdout)
+    # from the index, as it is read; the knowledge base is loaded only for what the SQLite
+    # export computes from the models (trends, related facts)
+    written = run(_store(), to, path, force=force, as_of=_day(as_of), stdout=sys.stdout, models=_kb)
     for p in written:
         _err(f"wrote {p}")
 
@@ -79,7 +81,7 @@ def serve(
 
     require_datasette()
     day = _day(as_of)
-    served = serving_export(_kb(), as_of=day)
+    served = serving_export(_store(), dirs=_dirs(), as_of=day, models=_kb)
     _err(f"{'built' if served.built else 'reusing'} {served.database}")
     where = f"http://{host}:{port}/" if port else f"{host} on a free port (Datasette prints it)"
     _err(f"serving {where} (Ctrl-C to stop)")
