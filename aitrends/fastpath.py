@@ -25,7 +25,7 @@ from .query import FACT_KINDS, daily_fields, interval, pick
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from typing import Any
 
 _tried = False
@@ -325,18 +325,13 @@ def _handled(con: Any, query: Query, env: Mapping[str, str]) -> int | None:
 
 
 _SELECT = {
-    "json": (
-        "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
-        "facts f JOIN fact_text c ON c.fact = f.id",
-    ),
-    "jsonl": (
-        "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
-        "facts f JOIN fact_text c ON c.fact = f.id",
-    ),
+    "json": ("f.id, f.kind, f.horizon_end, f.resolved, c.fast", "facts f JOIN fact_text c ON c.fact = f.id"),
+    "jsonl": ("f.id, f.kind, f.horizon_end, f.resolved, c.fast", "facts f JOIN fact_text c ON c.fact = f.id"),
     "table": ("f.kind, f.fast, f.claims, f.quote", "fact_cells f"),
 }
 """What each format reads: a table needs only ``fact_cells``, which has the columns of
-``facts`` that the filters and the order use, under the same names."""
+``facts`` that the filters and the order use, under the same names; JSON reads each fact's
+text as it writes it (:func:`_texts`), so that a long answer streams."""
 
 
 def _select(con: Any, q: Query) -> tuple[list[Any], str | None, str] | None:
@@ -401,30 +396,32 @@ def _today(q: Query, env: Mapping[str, str]) -> Any:
 def _write(con: Any, q: Query, rows: Sequence[Any], title: str | None, empty: str, today: Any) -> None:
     global _writing
     _writing = True
-    if q.fmt == "json":
-        items = []
-        for row in rows:
-            text = row["pretty"]
-            if row["kind"] == "forecast":
-                for key, value in daily_fields(row["horizon_end"], row["resolved"], today).items():
-                    text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
-            items.append(text)
-        _stdout("[\n" + ",\n".join(items) + "\n]" if items else "[]")
-    elif q.fmt == "jsonl":
-        lines = []
-        for row in rows:
-            if row["kind"] == "forecast":
-                rec = json.loads(row["record"])
-                rec.update(daily_fields(row["horizon_end"], row["resolved"], today))
-                lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
-            else:
-                lines.append(row["record"] + "\n")
-        if lines:
-            _stdout("".join(lines))
+    if q.fmt in ("json", "jsonl"):
+        from .output import Answer, emit, json_array
+
+        texts = _texts(con, q.fmt, rows, today)
+        emit(Answer(json_array(texts) if q.fmt == "json" else texts), sys.stdout, sys.stderr)
     elif not rows:
         _err(empty)
     else:
         _table(con, q, rows, title)
+
+
+def _texts(con: Any, fmt: str, rows: Sequence[Any], today: Any) -> Iterator[str]:
+    """Each fact's JSON (an item of a list for json, a line for jsonl), read as it is written,
+    with a forecast's fields of the day filled in."""
+    from .query import dated_record
+
+    sql = "SELECT pretty FROM fact_text WHERE fact = ?" if fmt == "json" else "SELECT record FROM facts WHERE id = ?"
+    for row in rows:
+        (text,) = con.execute(sql, (row["id"],)).fetchone()
+        if fmt == "jsonl":
+            yield dated_record(row["kind"], row["horizon_end"], row["resolved"], text, today) + "\n"
+            continue
+        if row["kind"] == "forecast":
+            for key, value in daily_fields(row["horizon_end"], row["resolved"], today).items():
+                text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
+        yield text
 
 
 def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
@@ -446,7 +443,7 @@ def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
     )
     if found is None:
         return None
-    from .render import to_json, to_jsonl
+    from .output import Answer, emit, json_array, json_item
     from .tables import show, terminal
     from .views import NO_MATCH, partial_notice, search_table
 
@@ -455,10 +452,9 @@ def _search(q: Query, dirs: list[Any], env: Mapping[str, str]) -> int | None:
     if partial:
         _err(partial_notice(text))
     if q.fmt == "json":
-        _stdout(to_json(records))
+        emit(Answer(json_array(json_item(r) for r in records)), sys.stdout, sys.stderr)
     elif q.fmt == "jsonl":
-        if records:
-            _stdout(to_jsonl(records))
+        emit(Answer(json.dumps(r, ensure_ascii=False) + "\n" for r in records), sys.stdout, sys.stderr)
     elif not records:
         _err(NO_MATCH)
     else:
@@ -471,10 +467,6 @@ def _err(message: str) -> None:
     from .tables import one_line
 
     sys.stderr.write(one_line(message) + "\n")  # as the CLI's _err
-
-
-def _stdout(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _table(con: Any, q: Query, rows: Sequence[Any], title: str | None) -> None:
