@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import clock
 from .atomic import ExistsError, atomic_path, atomic_paths, check_target, is_stream
-from .errors import DataError, UsageError, WriteError
+from .errors import AitrendsError, UsageError, WriteError
 from .frames import (
     FACT_COLUMNS,
     LINK_COLUMNS,
@@ -105,7 +105,7 @@ def opened(source: Index) -> Iterator[sqlite3.Connection]:
 
     con = connect([str(d) for d in source.dirs])
     if con is None:
-        raise DataError(f"the data in {', '.join(map(str, source.dirs))} has problems")
+        raise AitrendsError(f"the data in {', '.join(map(str, source.dirs))} has problems")
     try:
         yield con
     finally:
@@ -201,14 +201,18 @@ def reference_records(con: sqlite3.Connection, table: str) -> Iterator[dict[str,
             ).fetchone()[0]
             yield rec
     else:
-        totals = dict(con.execute("SELECT metric, count(*) FROM facts WHERE metric IS NOT NULL GROUP BY metric"))
+        totals = dict(
+            con.execute("SELECT metric, count(*) FROM facts WHERE metric IS NOT NULL GROUP BY metric")
+        )
         for mid, text in rows:
             rec = json.loads(text)
             rec["facts_total"] = totals.get(mid, 0)
             yield rec
 
 
-def csv_tables(source: Index, *, as_of: dt.date | None = None) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+def csv_tables(
+    source: Index, *, as_of: dt.date | None = None
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """Each CSV table's columns and rows: ``facts`` (scalar columns only; its lists are the
     link tables), the reference tables, and ``fact_topics``, ``fact_speakers``,
     ``fact_cited``, ``fact_about``, ``fact_links``. (Gathered in memory: :func:`write_csv`
@@ -242,7 +246,9 @@ def _csv_rows(con: sqlite3.Connection, day: dt.date) -> Iterator[tuple[str, list
             yield name, columns, reference_row(name, rec)
 
 
-def write_csv(source: Index, directory: Path, *, force: bool = False, as_of: dt.date | None = None) -> list[Path]:
+def write_csv(
+    source: Index, directory: Path, *, force: bool = False, as_of: dt.date | None = None
+) -> list[Path]:
     """Write one CSV file per table into ``directory`` (created if needed); return the paths.
 
     Every file is open at once and each row is written as it is read from the index. Fails
@@ -261,7 +267,9 @@ def write_csv(source: Index, directory: Path, *, force: bool = False, as_of: dt.
         with contextlib.ExitStack() as stack:
             writers = {}
             for tmp, name in zip(temps, CSV_TABLES, strict=True):
-                writers[name] = csv.writer(stack.enter_context(_text_file(tmp, newline="")), lineterminator="\n")
+                writers[name] = csv.writer(
+                    stack.enter_context(_text_file(tmp, newline="")), lineterminator="\n"
+                )
                 writers[name].writerow(_csv_columns(name))
             for name, columns, row in _csv_rows(con, as_of or clock.today()):
                 writers[name].writerow([_cell(row[c]) for c in columns])
@@ -347,7 +355,7 @@ def write_parquet(source: Index, path: Path, *, force: bool = False, as_of: dt.d
     pq = require("pyarrow.parquet", "parquet")
     with opened(source) as con, atomic_path(Path(path), force=force) as tmp:
         with pq.ParquetWriter(tmp, _arrow_schema(pa)) as writer:
-            for piece in arrow_batches(con, as_of or clock.today()):
+            for piece in arrow_batches(con, as_of or clock.today(), size=BATCH):
                 writer.write_table(piece)
     return Path(path)
 

@@ -412,7 +412,11 @@ def _texts(con: Any, fmt: str, rows: Sequence[Any], today: Any) -> Iterator[str]
     with a forecast's fields of the day filled in."""
     from .query import dated_record
 
-    sql = "SELECT pretty FROM fact_text WHERE fact = ?" if fmt == "json" else "SELECT record FROM facts WHERE id = ?"
+    sql = (
+        "SELECT pretty FROM fact_text WHERE fact = ?"
+        if fmt == "json"
+        else "SELECT record FROM facts WHERE id = ?"
+    )
     for row in rows:
         (text,) = con.execute(sql, (row["id"],)).fetchone()
         if fmt == "jsonl":

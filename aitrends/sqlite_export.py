@@ -276,7 +276,9 @@ def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any,
     names = [d[0] for d in rows.description]
     at = {name: i for i, name in enumerate(names)}
     for row in rows:
-        record = dated_record(row[at["kind"]], row[at["horizon_end"]], row[at["resolved"]], row[at["record"]], as_of)
+        record = dated_record(
+            row[at["kind"]], row[at["horizon_end"]], row[at["resolved"]], row[at["record"]], as_of
+        )
         rate = json.loads(record).get("rate_normalized") or {}
         file = row[at["file"]]
         layer = layers.get(file)

@@ -203,6 +203,7 @@ class TestCommand:
     def test_sqlite_is_delegated_to_the_sqlite_export(self, kb, runner, tmp_path, monkeypatch):
         calls = []
         fake = types.ModuleType("aitrends.sqlite_export")
+
         # written into a temporary directory beside the target, then renamed into place
         def facts(source):  # the CLI passes the index, the Python API may pass a knowledge base
             if isinstance(source, sqlite3.Connection):

@@ -9,7 +9,20 @@ import typer
 
 from ..errors import UsageError
 from ..render import CiteFormat, ExportFormat
-from ._app import AsOfOpt, ForceOpt, PredictorOpt, _completer, _day, _dirs, _err, _kb, _stdout, _store, app, cli_errors
+from ._app import (
+    AsOfOpt,
+    ForceOpt,
+    PredictorOpt,
+    _completer,
+    _day,
+    _dirs,
+    _err,
+    _kb,
+    _stdout,
+    _store,
+    app,
+    cli_errors,
+)
 
 
 @app.command()
