@@ -1087,6 +1087,25 @@ def _reference_items(con: sqlite3.Connection) -> tuple[dict[str, Loaded], Loaded
     return loaded, resolutions
 
 
+def models_of(con: sqlite3.Connection, ids: set[str]) -> KnowledgeBase:
+    """A knowledge base of every reference record and resolution, and of the facts ``ids``
+    only, as models made from the records the index stores (validated when they were stored;
+    the index holds a valid knowledge base, so the checks are not run again). What an analysis
+    of some facts needs without reading the YAML (the SQLite export's trends)."""
+    refs, resolutions = _reference_items(con)
+    places = [
+        (fact_id, (file, item))
+        for fact_id, file, item in con.execute("SELECT id, file, item FROM facts ORDER BY id")
+        if fact_id in ids
+    ]
+    adapter = _fact_adapter()
+    facts = Loaded()
+    for _file, _item, data in _chunk_items(con, places):
+        facts.items.append(adapter.validate_json(zlib.decompress(data)))
+        facts.where.append(_origin("fact", 0))
+    return _Partial.from_raw(_raw(refs, resolutions, facts))
+
+
 def _list_adapter(kind: str) -> TypeAdapter[Any]:
     key = f"list-{kind}"
     if key not in _SHARED:

@@ -339,20 +339,45 @@ def _write(
     con.execute("PRAGMA journal_mode = DELETE")
 
 
+TREND_FACTS = (
+    "SELECT id FROM facts WHERE json_extract(record, '$.rate') IS NOT NULL "
+    "OR (metric IS NOT NULL AND json_extract(record, '$.quantity') IS NOT NULL)"
+)
+"""The facts :meth:`KnowledgeBase.trends` reads: those stating a rate (stated trends) and the
+figures of a metric (implied ones)."""
+REPEATS = ("paraphrases", "same-as")
+"""Links that make a fact a repeat of another, which trends shows once."""
+
+
+def trend_models(index: sqlite3.Connection) -> KnowledgeBase:
+    """The knowledge base :meth:`KnowledgeBase.trends` needs, from the index: the reference
+    records and the facts of :data:`TREND_FACTS`, with the facts they repeat (:data:`REPEATS`),
+    so that a repeat is left out as it is among all the facts."""
+    from .index import models_of
+
+    ids = {r[0] for r in index.execute(TREND_FACTS)}
+    marks = ",".join("?" * len(REPEATS))
+    for fact, target in index.execute(f"SELECT fact, target FROM fact_links WHERE rel IN ({marks})", REPEATS):
+        if fact in ids:
+            ids.add(target)
+    return models_of(index, ids)
+
+
 def _analyses(
     con: sqlite3.Connection,
     index: sqlite3.Connection,
     models: KnowledgeBase | Callable[[], KnowledgeBase] | None,
 ) -> None:
-    """``fact_related`` and ``trends``: computed by the analyses over the knowledge base's
-    models (:mod:`aitrends.relate`, :mod:`aitrends.trends`), which the index does not hold."""
-    if models is None:
-        return
-    kb = models if not callable(models) else models()
-    from .relate import related
-
+    """``trends`` and ``fact_related``, computed by the analyses over models
+    (:mod:`aitrends.trends`, :mod:`aitrends.relate`), which the index does not store. Trends
+    need only the facts with rates and figures: they are made from the index's records
+    (:func:`trend_models`). Related facts compare every fact with every other: they need the
+    whole knowledge base (``models``), and are left out above :data:`RELATED_MAX_FACTS`."""
     (n,) = index.execute("SELECT count(*) FROM facts").fetchone()
-    if n <= RELATED_MAX_FACTS:
+    if models is not None and n <= RELATED_MAX_FACTS:
+        from .relate import related
+
+        kb = models if not callable(models) else models()
         _copy(
             con,
             "fact_related",
@@ -362,9 +387,10 @@ def _analyses(
                 for i, r in enumerate(related(kb, f.id, limit=RELATED_PER_FACT))
             ),
         )
+    partial = trend_models(index)
     trend_rows = []
-    for i, t in enumerate(kb.trends(), start=1):
-        r = t.record(kb)
+    for i, t in enumerate(partial.trends(), start=1):
+        r = t.record(partial)
         trend_rows.append(
             (i, r["origin"], r["metric"], r["direction"], r["annual_factor"], r["annual_factor_low"])
             + (r["annual_factor_high"], r["months_to_factor_two"], r["percent_per_year"], r["bound"])

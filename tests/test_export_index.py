@@ -101,17 +101,34 @@ class TestSqlite:
         b = sqlite_export.write_database(kb, tmp_path / "b" / "kb.db", as_of=AS_OF)
         assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
 
-    def test_the_analyses_come_from_the_models(self, stack, tmp_path):
-        """Without the models, trends and related facts are left empty (the index does not
-        hold them), and everything else is there."""
+    def test_trends_are_made_from_the_index(self, stack, tmp_path):
+        """Trends come from the index's records (no YAML read); related facts need every
+        model, and are left out without them."""
         kb, con = stack
         db, _ = sqlite_export.write_database(con, tmp_path / "kb.db", as_of=AS_OF)
         out = sqlite3.connect(db)
-        assert out.execute("SELECT count(*) FROM trends").fetchone() == (0,)
         assert out.execute("SELECT count(*) FROM fact_related").fetchone() == (0,)
         assert out.execute("SELECT count(*) FROM facts").fetchone() == (len(kb.all_facts),)
-        full, _ = sqlite_export.write_database(con, tmp_path / "full.db", as_of=AS_OF, models=lambda: kb)
-        assert sqlite3.connect(full).execute("SELECT count(*) FROM trends").fetchone() == (len(kb.trends()),)
+        partial = sqlite_export.trend_models(con)
+        assert len(partial.all_facts) < len(kb.all_facts)
+        expected = [t.record(kb) for t in kb.trends()]
+        assert len(expected) > 5 and [t.record(partial) for t in partial.trends()] == expected
+        rows = out.execute("SELECT origin, metric, stated, facts FROM trends ORDER BY id").fetchall()
+        assert rows == [(r["origin"], r["metric"], r["stated"], json.dumps(r["facts"])) for r in expected]
+
+    def test_the_facts_a_trend_fact_repeats_come_with_it(self, stack, monkeypatch):
+        """A fact that paraphrases another is shown once: the other comes into the models even
+        when it is not one of the trend facts, so that the repeat is still left out."""
+        _, con = stack
+        repeat, original = (
+            "nbd-headline-ai-cost-halves-every-18-months",
+            "etzioni-ai-cost-halves-every-18-months",
+        )
+        monkeypatch.setattr(sqlite_export, "TREND_FACTS", f"SELECT id FROM facts WHERE id = '{repeat}'")
+        partial = sqlite_export.trend_models(con)
+        assert sorted(f.id for f in partial.all_facts) == sorted([repeat, original])
+        assert all(repeat not in t.facts for t in partial.trends())
+        assert any(original in t.facts for t in partial.trends())
 
 
 class CountingReads:
