@@ -207,6 +207,11 @@ def write_database(
                 _write(con, index, models, as_of or dt.date.today())
             finally:
                 con.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # written with synchronous = OFF: on disk before the rename
+            finally:
+                os.close(fd)
         numbers = counts(index)
     with atomic_path(meta_path, force=force) as tmp:
         text = json.dumps(datasette_metadata(path.stem, numbers), ensure_ascii=False, indent=2)
@@ -272,6 +277,7 @@ def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any,
 
     dirs = json.loads(index.execute("SELECT value FROM meta WHERE key = 'dirs'").fetchone()[0])
     layers = dict(index.execute("SELECT path, layer FROM files").fetchall())
+    relative: dict[str, str] = {}
     rows = index.execute("SELECT * FROM facts ORDER BY id")
     names = [d[0] for d in rows.description]
     at = {name: i for i, name in enumerate(names)}
@@ -279,15 +285,17 @@ def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any,
         record = dated_record(
             row[at["kind"]], row[at["horizon_end"]], row[at["resolved"]], row[at["record"]], as_of
         )
-        rate = json.loads(record).get("rate_normalized") or {}
+        rate = (json.loads(record).get("rate_normalized") or {}) if '"rate_normalized"' in record else {}
         file = row[at["file"]]
-        layer = layers.get(file)
-        root = dirs[layer] if layer is not None and 0 <= layer < len(dirs) else None
+        if file not in relative:  # many facts a file
+            layer = layers.get(file)
+            root = dirs[layer] if layer is not None and 0 <= layer < len(dirs) else None
+            relative[file] = _relative(file, root)
         date_start = row[at["date_start"]]
         yield (
             *row[: at["record"]],
             record,
-            _relative(file, root),
+            relative[file],
             *row[at["file"] + 1 :],
             int(date_start[:4]) if date_start else None,
             rate.get("annual_factor"),
@@ -306,6 +314,7 @@ def _write(
     from .cache import APPLICATION_ID, SCHEMA_VERSION
 
     con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")  # a temporary file, synced before it is renamed
     con.executescript(layout.SCHEMA)
     for table in PRIVATE_TABLES:
         con.execute(f"DROP TABLE {table}")
