@@ -326,3 +326,18 @@ class TestCommand:
         uncached = runner.invoke(app, ["--no-cache", *where, *args])
         assert cached.exit_code == uncached.exit_code == 0
         assert cached.stdout == uncached.stdout and cached.stdout.count("\n") > 400
+
+
+def test_serve_builds_its_export_from_the_index(stack, tmp_path):
+    """``aitrends serve`` writes the same export from the index as from the knowledge base, and
+    reuses it while the files and the day are the same."""
+    from aitrends import serve
+
+    kb, con = stack
+    dirs = [str(d) for d in kb.dirs]
+    served = serve.serving_export(con, dirs=dirs, directory=tmp_path / "s", as_of=AS_OF, models=kb)
+    assert served.built
+    expected = sqlite_export.write_database(kb, tmp_path / "e" / "aitrends.db", as_of=AS_OF)
+    assert [served.database.read_bytes(), served.metadata.read_bytes()] == [p.read_bytes() for p in expected]
+    again = serve.serving_export(con, dirs=dirs, directory=tmp_path / "s", as_of=AS_OF, models=kb)
+    assert not again.built
