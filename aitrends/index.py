@@ -20,7 +20,8 @@ cache also holds ``fact_attributed`` (the people a writer's summary presents, fo
 ``aitrends person``) and full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
 field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
-its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
+its postings when it changes, and the tokens of each text field, tab-separated, for the SQLite
+export's full-text index: :func:`aitrends.search.field_tokens`) and ``vocabulary`` (the English tokens of the text fields, where
 a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
 :func:`aitrends.kb.search_fields`, as the in-memory index is.
 
@@ -73,7 +74,7 @@ from .kb import KnowledgeBase, _names, _words, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
-from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, is_latin
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, field_tokens, is_latin
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -314,7 +315,8 @@ CREATE TABLE fact_lengths (
 ) WITHOUT ROWID;
 CREATE TABLE fact_tokens (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
-    tokens TEXT NOT NULL
+    tokens TEXT NOT NULL,
+    fields TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (
     length INTEGER NOT NULL,
@@ -476,7 +478,7 @@ def _fact_rows(
         ]
         tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
         out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
-        out["fact_tokens"] = [(f.id, tokens)]
+        out["fact_tokens"] = [(f.id, tokens, "\t".join(field_tokens(counts)))]
     return out
 
 
@@ -1170,6 +1172,25 @@ def _reference_items(con: sqlite3.Connection) -> tuple[dict[str, Loaded], Loaded
             loaded[kind].where = [_origin(kind, layer) for layer in layers[kind]]
     resolutions = loaded.pop("resolutions")
     return loaded, resolutions
+
+
+def models_of(con: sqlite3.Connection, ids: set[str]) -> KnowledgeBase:
+    """A knowledge base of every reference record and resolution, and of the facts ``ids``
+    only, as models made from the records the index stores (validated when they were stored;
+    the index holds a valid knowledge base, so the checks are not run again). What an analysis
+    of some facts needs without reading the YAML (the SQLite export's trends)."""
+    refs, resolutions = _reference_items(con)
+    places = [
+        (fact_id, (file, item))
+        for fact_id, file, item in con.execute("SELECT id, file, item FROM facts ORDER BY id")
+        if fact_id in ids
+    ]
+    adapter = _fact_adapter()
+    facts = Loaded()
+    for _file, _item, data in _chunk_items(con, places):
+        facts.items.append(adapter.validate_json(zlib.decompress(data)))
+        facts.where.append(_origin("fact", 0))
+    return _Partial.from_raw(_raw(refs, resolutions, facts))
 
 
 def _list_adapter(kind: str) -> TypeAdapter[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import Any, TextIO
 
     from .render import Column
@@ -98,3 +98,21 @@ def emit(answer: Answer, stdout: TextIO, stderr: TextIO) -> None:
         return
     for chunk in answer.chunks:
         stdout.write(chunk)
+
+
+def json_array(items: Iterable[str]) -> Iterator[str]:
+    """A JSON list and its line break, written item by item as the items come: each item is
+    JSON already indented as an item of a list (``json.dumps(..., indent=2)`` with two more
+    spaces a line). The text is ``json.dumps(list, indent=2) + "\\n"``'s."""
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + item
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def json_item(record: Any) -> str:
+    """``record`` as an item of :func:`json_array` (UTF-8 unescaped)."""
+    import json
+
+    return "  " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")

@@ -323,7 +323,7 @@ class TestFreshness:
         path = Path(cache.index_path([str(FIXTURE_DATA)]))
         from aitrends.sqlite_export import write_database
 
-        write_database(kb, path)
+        write_database(kb, path, force=True)  # (over the index the export itself was read from)
         assert refresh(FIXTURE_DATA).full
 
     def test_a_read_only_cache_location_means_no_cache(self, tmp_path, monkeypatch):

@@ -252,16 +252,22 @@ def _kb() -> KnowledgeBase:
     return State.kb
 
 
+def _dirs() -> list[str]:
+    """The data directories this command reads (``--data-dir``, ``$AITRENDS_DATA``, bundled)."""
+    from ..config import data_dirs
+
+    return data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
+
+
 def _store() -> sqlite3.Connection:
     """The index this command reads (:func:`aitrends.store.connect`: the cached one, else one
     built in memory, as with ``--no-cache``). Data with problems raises the loader's
     :class:`~aitrends.errors.DataError`, which lists every problem."""
     if State.store is not None:
         return State.store
-    from ..config import data_dirs
     from ..store import connect, in_memory
 
-    dirs = data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
+    dirs = _dirs()
     con = in_memory(dirs) if State.no_cache else connect(dirs)
     if con is None:
         _kb()  # reports the problems
