@@ -268,6 +268,8 @@ CREATE TABLE items (
     position TEXT NOT NULL,
     fact_kind TEXT,
     data BLOB NOT NULL,
+    line INTEGER,
+    lines BLOB NOT NULL,
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
@@ -777,7 +779,8 @@ def _fact_adapter() -> TypeAdapter[Any]:
 def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     """Hash and load one file: its sha256, its number of problems and of facts (valid or not,
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
-    override, data)."""
+    override, fact kind, data, line, and the lines of its fields: the record's
+    :class:`~aitrends.loader.Origin`, for :mod:`aitrends.hydrate`)."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
     raw = RawData(dirs=[], limits=Limits.resolve())  # $AITRENDS_MAX_...: see aitrends.store
     load_file(Path(path), raw, layer)
@@ -793,8 +796,25 @@ def _read_file(path: str, layer: int) -> tuple[str, int, int, list[tuple[Any, ..
             if kind == "facts":  # the bulk: kept compressed; the rest is read on every update
                 data = zlib.compress(data, 1)
             fact_kind = obj.kind.value if kind == "facts" else None
-            rows.append((kind, origin.path[1], key, int(getattr(obj, "override", False)), fact_kind, data))
+            override = int(getattr(obj, "override", False))
+            lines = encode_lines(origin.lines)
+            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line, lines))
     return digest, len(raw.problems), raw.fact_count, rows
+
+
+def encode_lines(lines: dict[tuple[str | int, ...], int]) -> bytes:
+    """The lines of a record's fields (:attr:`aitrends.loader.Origin.lines`) as stored in
+    ``items``: compressed JSON pairs of path and line (empty when there are none)."""
+    if not lines:
+        return b""
+    return zlib.compress(_dumps([[list(path), line] for path, line in lines.items()]).encode(), 1)
+
+
+def decode_lines(blob: bytes) -> dict[tuple[str | int, ...], int]:
+    """The inverse of :func:`encode_lines`."""
+    if not blob:
+        return {}
+    return {tuple(path): line for path, line in json.loads(zlib.decompress(blob))}
 
 
 def _read_file_task(args: tuple[str, int]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
@@ -888,10 +908,10 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                     (*stat, digest, now, problems, facts),
                 )
                 con.executemany(
-                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     [
-                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data)
-                        for kind, i, key, ov, fk, data in rows
+                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line, lines)
+                        for kind, i, key, ov, fk, data, line, lines in rows
                     ],
                 )
                 changed_ids.update(row[2] for row in rows if row[0] == "facts")
