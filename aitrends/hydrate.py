@@ -53,15 +53,15 @@ def _adapter(kind: str) -> TypeAdapter[Any]:
 
         from .loader import REFERENCE_FILES
 
-        models: dict[str, Any] = {k: model for k, model in REFERENCE_FILES.values()}
+        models: dict[str, Any] = dict(REFERENCE_FILES.values())
         models |= {"resolutions": m.Resolution, "facts": m.Fact}
         _ADAPTERS[kind] = TypeAdapter(list[models[kind]])  # type: ignore[valid-type]
     return _ADAPTERS[kind]
 
 
-def _json(data: bytes | str, override: int, compressed: bool) -> bytes:
+def _json(data: bytes, override: int, compressed: bool) -> bytes:
     """A stored record as JSON bytes, with ``override`` set again (it is not dumped)."""
-    raw = zlib.decompress(data) if compressed else (data.encode() if isinstance(data, str) else data)
+    raw = zlib.decompress(data) if compressed else data
     if override:  # every record has an id: the object is not empty
         raw = b'{"override":true,' + raw.lstrip()[1:]
     return raw
@@ -83,7 +83,9 @@ class _Places:
             found = self._paths[stored] = self.dirs[layer] / os.path.relpath(stored, self.real[layer])
         return found
 
-    def origin(self, stored: str, layer: int, kind: str, item: int, line: int | None, lines: bytes) -> Origin:
+    def origin(
+        self, stored: str, layer: int, item: int, line: int | None, lines: bytes, kind: str = "facts"
+    ) -> Origin:
         shown = self._shown.get(stored)
         if shown is None:
             shown = self._shown[stored] = display_path(self.path(stored, layer))
@@ -101,6 +103,7 @@ class Facts(Mapping[str, m.FactBase]):
         self._models: dict[str, m.FactBase] = {}
         self._places = places
         self._origins = origins
+        self._eager = False
 
     def __getitem__(self, key: str) -> m.FactBase:
         found = self._models.get(key)
@@ -148,7 +151,7 @@ class Facts(Mapping[str, m.FactBase]):
         if self._con is None:  # pragma: no cover - an eager knowledge base has every fact
             raise RuntimeError("the index of this knowledge base is closed")
         sql = (
-            "SELECT f.id, i.file, i.item, i.layer, i.line, i.lines, i.override, i.data FROM facts f "
+            "SELECT f.id, i.file, i.layer, i.item, i.line, i.lines, i.override, i.data FROM facts f "
             "JOIN items i ON i.file = f.file AND i.kind = 'facts' AND i.item = f.item"
         )
         params: Sequence[str] = ()
@@ -165,9 +168,24 @@ class Facts(Mapping[str, m.FactBase]):
         blobs = [_json(r[7], r[6], compressed=True) for r in rows]
         models = _adapter("facts").validate_json(b"[" + b",".join(blobs) + b"]")
         for row, model in zip(rows, models, strict=True):
-            fact_id, file, item, layer, line, lines = row[:6]
-            self._models[fact_id] = model
-            self._origins[("facts", fact_id)] = self._places.origin(file, layer, "facts", item, line, lines)
+            self._models[row[0]] = model
+            if self._eager:  # else made when asked for (the lines of every field take room)
+                self._origins[("facts", row[0])] = self._places.origin(*row[1:6])
+
+    def origin(self, fact_id: str) -> Origin:
+        """Where the fact ``fact_id`` was read from (KeyError when there is no such fact)."""
+        found = self._origins.get(("facts", fact_id))
+        if found is None:
+            if fact_id not in self._ids or self._con is None:
+                raise KeyError(fact_id)
+            row = self._con.execute(
+                "SELECT i.file, i.layer, i.item, i.line, i.lines FROM facts f "
+                "JOIN items i ON i.file = f.file AND i.kind = 'facts' AND i.item = f.item WHERE f.id = ?",
+                (fact_id,),
+            ).fetchone()
+            file, layer, item, line, lines = row
+            found = self._origins[("facts", fact_id)] = self._places.origin(file, layer, item, line, lines)
+        return found
 
 
 class _Origins(dict[tuple[str, str], Origin]):
@@ -176,9 +194,8 @@ class _Origins(dict[tuple[str, str], Origin]):
     facts: Facts | None = None
 
     def __missing__(self, key: tuple[str, str]) -> Origin:
-        if key[0] == "facts" and self.facts is not None and key[1] in self.facts:
-            self.facts.load([key[1]])
-            return dict.__getitem__(self, key)
+        if key[0] == "facts" and self.facts is not None:
+            return self.facts.origin(key[1])
         raise KeyError(key)
 
 
@@ -210,12 +227,14 @@ def knowledge_base(
     order = con.execute("SELECT id FROM items WHERE kind = 'facts' ORDER BY layer, position, item")
     facts = Facts(con, (i for (i,) in order), places, origins)
     if eager:
+        facts._eager = True
         facts.load_all()
         facts._con = None
     else:
         kb._selectable = con  # the index's facts table has the filter columns (aitrends.query)
     origins.facts = facts
-    kb._by_kind["facts"] = facts
+    # typed as a dict, read as a mapping only (nothing changes a table once it is built)
+    kb._by_kind["facts"] = facts  # type: ignore[assignment]
     return kb
 
 
@@ -231,7 +250,7 @@ def _reference_items(con: sqlite3.Connection, places: _Places) -> tuple[dict[str
     for kind, file, item, layer, line, lines, blob in rows:
         # a reference record's override is in its JSON (see aitrends.index._read_file)
         data[kind].append(_json(blob, 0, compressed=False))
-        loaded[kind].where.append(places.origin(file, layer, kind, item, line, lines))
+        loaded[kind].where.append(places.origin(file, layer, item, line, lines, kind))
     for kind, blobs in data.items():
         if blobs:
             loaded[kind].items = _adapter(kind).validate_json(b"[" + b",".join(blobs) + b"]")

@@ -814,7 +814,13 @@ def decode_lines(blob: bytes) -> dict[tuple[str | int, ...], int]:
     """The inverse of :func:`encode_lines`."""
     if not blob:
         return {}
-    return {tuple(path): line for path, line in json.loads(zlib.decompress(blob))}
+    import sys
+
+    intern = sys.intern
+    return {
+        tuple(intern(p) if isinstance(p, str) else p for p in path): line
+        for path, line in json.loads(zlib.decompress(blob))
+    }
 
 
 def _read_file_task(args: tuple[str, int]) -> tuple[str, int, int, list[tuple[Any, ...]]]:

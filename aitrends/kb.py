@@ -55,6 +55,8 @@ class KnowledgeBase:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, dict[str, Any]] = {k: {} for k in _KINDS}
+        """The records of each kind by id, in load order (the facts of a knowledge base hydrated
+        from the index are a read-only mapping: :class:`aitrends.hydrate.Facts`)."""
         self._origin: dict[tuple[str, str], Origin] = {}
         self._kind_of: dict[tuple[str, str], str] = {}
         self.resolutions: dict[str, m.Resolution] = {}
@@ -236,7 +238,7 @@ class KnowledgeBase:
         return self._sorted("facts")
 
     def table(self, kind: str) -> dict[str, Any]:
-        """The records of one kind (``facts``, ``people``...) by id."""
+        """The records of one kind (``facts``, ``people``...) by id, in load order (read only)."""
         return self._by_kind[kind]
 
     def origin(self, record: m.Record) -> Origin:

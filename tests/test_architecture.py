@@ -53,6 +53,7 @@ LAYERS = {
         "cache",
         "store",
         "index",
+        "hydrate",
         "textsearch",
         "export",
         "sqlite_export",
