@@ -232,6 +232,7 @@ def knowledge_base(
         facts._con = None
     else:
         kb._selectable = con  # the index's facts table has the filter columns (aitrends.query)
+        kb._store = con
     origins.facts = facts
     # typed as a dict, read as a mapping only (nothing changes a table once it is built)
     kb._by_kind["facts"] = facts  # type: ignore[assignment]

@@ -21,15 +21,19 @@ field, count and the field's length, keyed by token), ``fact_lengths`` (each sea
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
 its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
 a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
-:func:`aitrends.kb.search_fields`, as the in-memory index is.
+:func:`aitrends.kb.search_fields`, as the in-memory index is. ``fact_rates`` lists the facts
+that state a rate (the analysis commands read only the facts that can count, see
+:meth:`aitrends.kb.KnowledgeBase.fact_candidates`).
 
 Keeping the cache correct when one file changes: the cache also stores every record each file
-held (``items``, validated, as JSON). An update re-reads the changed files, merges the layers
-again with the real :meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks
-with the real :meth:`KnowledgeBase.problems` every reference record and resolution, and the
-facts that may have changed: those of the changed files, those naming a record that changed,
-those linking to a fact that appeared or disappeared, and those still pending from an update
-that found problems. The other facts are known to the checks by id and kind only. This
+held (``items``, validated, as JSON, with its line and the lines of its fields: from these
+:mod:`aitrends.hydrate` makes the knowledge base without reading the YAML). An update
+re-reads the changed files, merges the layers again with the real
+:meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks with the real
+:meth:`KnowledgeBase.problems` every reference record and resolution, and the facts that may
+have changed: those of the changed files, those naming a record that changed, those linking
+to a fact that appeared or disappeared, and those still pending from an update that found
+problems. The other facts are known to the checks by id and kind only. This
 assumes that a fact's problems depend only on the fact, the records it names and the
 existence and kind of the facts it links to, which is what :mod:`aitrends.checks` checks;
 a change to the code rebuilds the whole index.
@@ -276,6 +280,10 @@ CREATE INDEX items_id ON items(kind, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+CREATE TABLE fact_rates (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    direction TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
@@ -323,6 +331,7 @@ _FACT_TABLES = (
     "fact_cited",
     "fact_about",
     "fact_links",
+    "fact_rates",
     "fact_text",
     "fact_cells",
     "postings",
@@ -442,6 +451,7 @@ def _fact_rows(
     if cache:
         text, cells = _fact_text(kb, f, rec, said)
         out["fact_text"], out["fact_cells"] = [text], [cells]
+        out["fact_rates"] = [(f.id, f.rate.direction.value)] if f.rate is not None else []
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
             (token, f.id, name, count, lengths[name])

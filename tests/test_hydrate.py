@@ -200,3 +200,26 @@ def test_problems_are_still_reported_with_file_and_line(runner, tmp_path, monkey
             assert "bad.yaml:5: facts[0].speaker" in result.stderr, result.stderr
             assert "nobody-at-all" in result.stderr
             assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("analysis", ["trends", "check", "related", "scores", "compare"])
+def test_analysis_reads_only_the_facts_it_needs(real_kb, analysis):
+    """Each analysis hydrates the facts that can count (those with a number, the candidates of
+    related, the forecasts) and gives what it gives with every fact loaded from the YAML."""
+    from aitrends.relate import compare, related
+    from aitrends.scores import scores
+
+    calls = {
+        "trends": lambda kb: [t.record(kb) for t in kb.trends(repeats=False)],
+        "check": lambda kb: [c.record() for c in kb.check()],
+        "related": lambda kb: [
+            (r.fact.id, r.score, r.reasons)
+            for r in related(kb, "lee-wired-inference-cost-falls-10x-per-year")
+        ],
+        "scores": lambda kb: repr(scores(kb, as_of=DAY)),
+        "compare": lambda kb: repr(compare(kb, topic="inference-cost")),
+    }
+    kb = _hydrated([])
+    assert calls[analysis](kb) == calls[analysis](real_kb)
+    facts = kb.table("facts")
+    assert 0 < facts.loaded < len(facts) * 0.7, facts.loaded
