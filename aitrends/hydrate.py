@@ -89,7 +89,56 @@ class _Places:
         shown = self._shown.get(stored)
         if shown is None:
             shown = self._shown[stored] = display_path(self.path(stored, layer))
-        return Origin(shown, line, layer, (kind, item), decode_lines(lines))
+        return Origin(shown, line, layer, (kind, item), _Lines(lines))
+
+
+class _Lines(dict[tuple[str | int, ...], int]):
+    """The lines of a record's fields (:attr:`~aitrends.loader.Origin.lines`), decoded when
+    first read: only a problem or a warning about a record asks for them."""
+
+    def __init__(self, blob: bytes) -> None:
+        super().__init__()
+        self._blob: bytes | None = blob
+
+    def _decoded(self) -> _Lines:
+        if self._blob is not None:
+            blob, self._blob = self._blob, None
+            self.update(decode_lines(blob))
+        return self
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self._decoded(), key)
+
+    def __getitem__(self, key: tuple[str | int, ...]) -> int:
+        return dict.__getitem__(self._decoded(), key)
+
+    def get(self, key: tuple[str | int, ...], default: Any = None) -> Any:
+        return dict.get(self._decoded(), key, default)
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return dict.__iter__(self._decoded())
+
+    def __len__(self) -> int:
+        return dict.__len__(self._decoded())
+
+    def keys(self) -> Any:
+        return dict.keys(self._decoded())
+
+    def values(self) -> Any:
+        return dict.values(self._decoded())
+
+    def items(self) -> Any:
+        return dict.items(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Lines):
+            other._decoded()
+        return dict.__eq__(self._decoded(), other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self._decoded())
 
 
 class Facts(Mapping[str, m.FactBase]):

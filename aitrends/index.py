@@ -277,9 +277,11 @@ CREATE TABLE items (
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
+CREATE INDEX items_order ON items(kind, layer, position, item, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+CREATE INDEX facts_quantity ON facts(quantity_unit, metric, quantity_value, id);
 CREATE TABLE fact_rates (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     direction TEXT NOT NULL
