@@ -306,3 +306,46 @@ def _reference_items(con: sqlite3.Connection, places: _Places) -> tuple[dict[str
             loaded[kind].items = _adapter(kind).validate_json(b"[" + b",".join(blobs) + b"]")
     resolutions = loaded.pop("resolutions")
     return loaded, resolutions
+
+
+def load(
+    *data_dirs: str | os.PathLike[str],
+    bundled: bool | None = None,
+    max_file_size: int | str | None = None,
+    max_depth: int | None = None,
+    max_values: int | None = None,
+    max_facts: int | None = None,
+    cache: bool = True,
+) -> KnowledgeBase:
+    """Load the knowledge base: the bundled data with ``data_dirs`` layered over it (this is
+    ``aitrends.load``; :func:`aitrends.kb.load` says what the arguments mean).
+
+    When the cached index can be used (``cache`` true, ``$AITRENDS_NO_CACHE`` unset, no limit
+    given or set in the environment, a writable cache directory, valid data) the knowledge
+    base is hydrated from it, every fact at once and the index closed (so that a later update
+    of the cache by another process cannot change it): the same knowledge base, read about
+    twice as fast. Otherwise the YAML is read, and data with problems raises
+    :class:`~aitrends.errors.DataError` listing every problem.
+    """
+    from . import config
+    from . import kb as yaml
+
+    given = (max_file_size, max_depth, max_values, max_facts)
+    if cache and given == (None, None, None, None) and not config.limits_set():
+        from .cache import open_fresh
+
+        dirs = config.data_dirs([os.fspath(d) for d in data_dirs] or None, bundled=bundled)
+        con = open_fresh(dirs)
+        if con is not None:
+            try:
+                return knowledge_base(con, dirs, eager=True)
+            finally:
+                con.close()
+    return yaml.load(
+        *data_dirs,
+        bundled=bundled,
+        max_file_size=max_file_size,
+        max_depth=max_depth,
+        max_values=max_values,
+        max_facts=max_facts,
+    )

@@ -111,14 +111,20 @@ def assert_same(loaded: aitrends.KnowledgeBase, hydrated: aitrends.KnowledgeBase
     assert repr(hydrated) == repr(loaded)
 
 
+@pytest.fixture(scope="module")
+def yaml_kb() -> aitrends.KnowledgeBase:
+    """The bundled knowledge base read from the YAML (aitrends.load may hydrate it)."""
+    return aitrends.kb.load()
+
+
 @pytest.mark.parametrize("memory", [False, True], ids=["cached", "in-memory"])
-def test_bundled(real_kb, memory):
-    assert_same(real_kb, _hydrated([], memory=memory))
+def test_bundled(yaml_kb, memory):
+    assert_same(yaml_kb, _hydrated([], memory=memory))
 
 
 @pytest.mark.parametrize("eager", [False, True], ids=["lazy", "eager"])
 def test_user_layer_overriding_records(layered, eager):
-    loaded = aitrends.load(layered)
+    loaded = aitrends.kb.load(layered)
     assert loaded.table("facts")[OVERRIDDEN].statement == "A user's rewording of this forecast."
     assert loaded.table("facts")[OVERRIDDEN].override
     assert len(loaded.resolution_history[RESOLVED]) == 1
@@ -203,7 +209,7 @@ def test_problems_are_still_reported_with_file_and_line(runner, tmp_path, monkey
 
 
 @pytest.mark.parametrize("analysis", ["trends", "check", "related", "scores", "compare"])
-def test_analysis_reads_only_the_facts_it_needs(real_kb, analysis):
+def test_analysis_reads_only_the_facts_it_needs(yaml_kb, analysis):
     """Each analysis hydrates the facts that can count (those with a number, the candidates of
     related, the forecasts) and gives what it gives with every fact loaded from the YAML."""
     from aitrends.relate import compare, related
@@ -220,6 +226,28 @@ def test_analysis_reads_only_the_facts_it_needs(real_kb, analysis):
         "compare": lambda kb: repr(compare(kb, topic="inference-cost")),
     }
     kb = _hydrated([])
-    assert calls[analysis](kb) == calls[analysis](real_kb)
+    assert calls[analysis](kb) == calls[analysis](yaml_kb)
     facts = kb.table("facts")
     assert 0 < facts.loaded < len(facts) * 0.7, facts.loaded
+
+
+def test_load_hydrates_from_the_cache_unless_told_not_to(monkeypatch, layered, yaml_kb):
+    """aitrends.load: every fact hydrated from the cached index at once, the index closed;
+    the YAML with cache=False, $AITRENDS_NO_CACHE or a limit."""
+    kb = aitrends.load(layered)
+    facts = kb.table("facts")
+    assert isinstance(facts, hydrate.Facts) and facts.loaded == len(facts)
+    assert kb._store is None  # nothing is read from the index afterwards
+    assert_same(aitrends.kb.load(layered), kb)
+    assert isinstance(aitrends.load(cache=False).table("facts"), dict)
+    assert isinstance(aitrends.load(max_facts=10_000).table("facts"), dict)
+    monkeypatch.setenv("AITRENDS_NO_CACHE", "1")
+    assert isinstance(aitrends.load().table("facts"), dict)
+
+
+def test_load_reports_problems_from_the_yaml(tmp_path):
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "bad.yaml").write_text("facts:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(aitrends.DataError) as info:
+        aitrends.load(tmp_path)
+    assert any(p.file.endswith("bad.yaml") and p.line == 2 for p in info.value.problems)

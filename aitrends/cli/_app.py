@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     import datetime as dt
     import sqlite3
 
-    from ..output import Answer
-
     from ..kb import KnowledgeBase
+    from ..output import Answer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
