@@ -18,6 +18,7 @@ import time
 from . import __version__
 from .config import (  # the settings live there; named here for this module's callers
     FACTS_DIR,
+    OTHER_FILES,
     REFERENCE_FILES,
     cache_dir,
     caching_disabled,
@@ -108,6 +109,10 @@ def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
         if not os.path.isdir(root):
             out.problems.append(f"{root}: data directory not found")
             continue
+        for name in sorted(os.listdir(root)):  # as the loader: a YAML file it would not read
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                if name not in REFERENCE_FILES and name not in OTHER_FILES:
+                    out.problems.append(f"{os.path.join(root, name)}: not a data file name")
         for i, name in enumerate(REFERENCE_FILES):
             path = os.path.join(root, name)
             if os.path.isfile(path):
@@ -279,6 +284,11 @@ def record_touched(con: sqlite3.Connection, touched: Sequence[tuple[FileStat, st
             con.execute("ROLLBACK")
 
 
+_LOCKED: set[str] = set()
+"""Indexes found locked by another process in this run: not waited for a second time (the
+fast path, then the CLI)."""
+
+
 def open_fresh(
     dirs: Sequence[str], environ: Mapping[str, str] | None = None, *, update: bool = True
 ) -> sqlite3.Connection | None:
@@ -309,7 +319,7 @@ def open_fresh(
             con.close()
             if state.fresh:
                 return None
-        if not update:
+        if not update or path in _LOCKED:
             return None
         from .index import refresh
 
@@ -323,6 +333,7 @@ def open_fresh(
             con.close()
         return None
     except LockTimeout as e:
+        _LOCKED.add(path)
         if debug_enabled():  # a note, not an error: the answer is still right
             import logging
 

@@ -251,3 +251,17 @@ def test_load_reports_problems_from_the_yaml(tmp_path):
     with pytest.raises(aitrends.DataError) as info:
         aitrends.load(tmp_path)
     assert any(p.file.endswith("bad.yaml") and p.line == 2 for p in info.value.problems)
+
+
+def test_a_yaml_file_the_loader_would_not_read_is_a_problem_not_a_hydrated_answer(
+    runner, tmp_path, monkeypatch
+):
+    """The index is not used for a data directory with a stray YAML file at its top (the
+    loader reports it): validate says so, from the YAML, instead of OK."""
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "topic.yaml").write_text("topics: []\n", encoding="utf-8")
+    monkeypatch.setattr(hydrate, "knowledge_base", None)  # never reached
+    result = runner.invoke(app, ["--data-dir", str(tmp_path), "validate"])
+    assert result.exit_code != 0
+    assert "topic.yaml: not a data file name (did you mean 'topics.yaml'?)" in result.stderr
+    assert store.connect(config.data_dirs([str(tmp_path)])) is None
