@@ -265,3 +265,23 @@ def test_a_yaml_file_the_loader_would_not_read_is_a_problem_not_a_hydrated_answe
     assert result.exit_code != 0
     assert "topic.yaml: not a data file name (did you mean 'topics.yaml'?)" in result.stderr
     assert store.connect(config.data_dirs([str(tmp_path)])) is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["trends", "--json"],
+        ["check"],
+        ["related", "lee-wired-inference-cost-falls-10x-per-year", "--as-of", "2026-11-23"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_no_cache_hydrates_from_an_index_built_in_memory(runner, layered, argv):
+    cached = runner.invoke(app, ["--data-dir", str(layered), *argv])
+    memory = runner.invoke(app, ["--no-cache", "--data-dir", str(layered), *argv])
+    assert (memory.exit_code, memory.stdout, memory.stderr) == (
+        cached.exit_code,
+        cached.stdout,
+        cached.stderr,
+    )
+    assert cached.exit_code == 0 and cached.stdout
