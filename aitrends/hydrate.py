@@ -218,7 +218,7 @@ class Facts(Mapping[str, m.FactBase]):
         models = _adapter("facts").validate_json(b"[" + b",".join(blobs) + b"]")
         for row, model in zip(rows, models, strict=True):
             self._models[row[0]] = model
-            if self._eager:  # else made when asked for (the lines of every field take room)
+            if self._eager:  # else made when asked for: few are, and each holds its lines' bytes
                 self._origins[("facts", row[0])] = self._places.origin(*row[1:6])
 
     def origin(self, fact_id: str) -> Origin:
@@ -238,7 +238,8 @@ class Facts(Mapping[str, m.FactBase]):
 
 
 class _Origins(dict[tuple[str, str], Origin]):
-    """Origins by (namespace, id); a fact's is made when the fact is hydrated."""
+    """Origins by (namespace, id); a fact's is read from the index when first asked for (with
+    the fact, in an eager knowledge base)."""
 
     facts: Facts | None = None
 
