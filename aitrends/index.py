@@ -23,15 +23,19 @@ length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's to
 its postings when it changes, and the tokens of each text field, tab-separated, for the SQLite
 export's full-text index: :func:`aitrends.search.field_tokens`) and ``vocabulary`` (the English tokens of the text fields, where
 a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
-:func:`aitrends.kb.search_fields`, as the in-memory index is.
+:func:`aitrends.kb.search_fields`, as the in-memory index is. ``fact_rates`` lists the facts
+that state a rate (the analysis commands read only the facts that can count, see
+:meth:`aitrends.kb.KnowledgeBase.fact_candidates`).
 
 Keeping the cache correct when one file changes: the cache also stores every record each file
-held (``items``, validated, as JSON). An update re-reads the changed files, merges the layers
-again with the real :meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks
-with the real :meth:`KnowledgeBase.problems` every reference record and resolution, and the
-facts that may have changed: those of the changed files, those naming a record that changed,
-those linking to a fact that appeared or disappeared, and those still pending from an update
-that found problems. The other facts are known to the checks by id and kind only. This
+held (``items``, validated, as JSON, with its line and the lines of its fields: from these
+:mod:`aitrends.hydrate` makes the knowledge base without reading the YAML). An update
+re-reads the changed files, merges the layers again with the real
+:meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks with the real
+:meth:`KnowledgeBase.problems` every reference record and resolution, and the facts that may
+have changed: those of the changed files, those naming a record that changed, those linking
+to a fact that appeared or disappeared, and those still pending from an update that found
+problems. The other facts are known to the checks by id and kind only. This
 assumes that a fact's problems depend only on the fact, the records it names and the
 existence and kind of the facts it links to, which is what :mod:`aitrends.checks` checks;
 a change to the code rebuilds the whole index.
@@ -272,9 +276,11 @@ CREATE TABLE items (
     fact_kind TEXT,
     data BLOB NOT NULL,
     line INTEGER,
+    lines BLOB NOT NULL,
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
+CREATE INDEX items_order ON items(kind, layer, position, item, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
@@ -285,6 +291,11 @@ CREATE TABLE fact_attributed (
     PRIMARY KEY (fact, position)
 ) WITHOUT ROWID;
 CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
+CREATE INDEX facts_quantity ON facts(quantity_unit, metric, quantity_value, id);
+CREATE TABLE fact_rates (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    direction TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
@@ -335,6 +346,7 @@ _FACT_TABLES = (
     "fact_about",
     "fact_links",
     "fact_attributed",
+    "fact_rates",
     "fact_text",
     "fact_cells",
     "postings",
@@ -470,6 +482,7 @@ def _fact_rows(
         text = (*text, probability)
         out["fact_text"], out["fact_cells"] = [text], [cells]
         out["fact_attributed"] = [(f.id, i, a) for i, a in enumerate(f.attributed_to)]
+        out["fact_rates"] = [(f.id, f.rate.direction.value)] if f.rate is not None else []
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
             (token, f.id, name, count, lengths[name])
@@ -856,8 +869,9 @@ def _fact_adapter() -> TypeAdapter[Any]:
 def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     """Hash and load one file: its sha256, its number of problems and of facts (valid or not,
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
-    override, fact kind, data, line). A file of :data:`~aitrends.config.OTHER_FILES`
-    (``other``) is only hashed."""
+    override, fact kind, data, line, and the lines of its fields: the record's
+    :class:`~aitrends.loader.Origin`, for :mod:`aitrends.hydrate`). A file of
+    :data:`~aitrends.config.OTHER_FILES` (``other``) is only hashed."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
     if other:  # hedges.yaml: read by its own module when the facts are checked (_hedge_table)
         return digest, 0, 0, []
@@ -876,8 +890,30 @@ def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, in
                 data = zlib.compress(data, 1)
             fact_kind = obj.kind.value if kind == "facts" else None
             override = int(getattr(obj, "override", False))
-            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line))
+            lines = encode_lines(origin.lines)
+            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line, lines))
     return digest, len(raw.problems), raw.fact_count, rows
+
+
+def encode_lines(lines: dict[tuple[str | int, ...], int]) -> bytes:
+    """The lines of a record's fields (:attr:`aitrends.loader.Origin.lines`) as stored in
+    ``items``: compressed JSON pairs of path and line (empty when there are none)."""
+    if not lines:
+        return b""
+    return zlib.compress(_dumps([[list(path), line] for path, line in lines.items()]).encode(), 1)
+
+
+def decode_lines(blob: bytes) -> dict[tuple[str | int, ...], int]:
+    """The inverse of :func:`encode_lines`."""
+    if not blob:
+        return {}
+    import sys
+
+    intern = sys.intern
+    return {
+        tuple(intern(p) if isinstance(p, str) else p for p in path): line
+        for path, line in json.loads(zlib.decompress(blob))
+    }
 
 
 def _read_file_task(args: tuple[str, int, bool]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
@@ -976,10 +1012,10 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                     (*stat, digest, now, problems, facts),
                 )
                 con.executemany(
-                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     [
-                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line)
-                        for kind, i, key, ov, fk, data, line in rows
+                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line, lines)
+                        for kind, i, key, ov, fk, data, line, lines in rows
                     ],
                 )
                 changed_ids.update(row[2] for row in rows if row[0] == "facts")
