@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import models as m
+from .cache import OTHER
 from .errors import DataError
 from .index import REFERENCE_KINDS, decode_lines
 from .kb import KnowledgeBase
@@ -262,8 +263,10 @@ def knowledge_base(
     kb.dirs = list(places.dirs)
     kb.files = [
         places.path(path, layer)
-        for path, layer in con.execute("SELECT path, layer FROM files ORDER BY layer, position")
-    ]
+        for path, layer in con.execute(
+            "SELECT path, layer FROM files WHERE position NOT LIKE ? ORDER BY layer, position", (OTHER + "%",)
+        )
+    ]  # the data files the loader reads (not hedges.yaml, which the index only watches)
     refs, resolutions = _reference_items(con, places)
     problems: list[Any] = []
     for kind in REFERENCE_KINDS:

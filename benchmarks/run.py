@@ -167,8 +167,11 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     search_cases(b, "bundled", [], target=3)
     reference_cases(b, "bundled", [], target=3)
     ledger_cases(b, "bundled", [], target=3)
-    b.case("bundled: json, normal path", ["--no-cache", *q_json], runs=5)
-    b.case("bundled: quote, normal path", ["--no-cache", *q_quote], runs=5)
+    for args in [["related", "lee-wired-inference-cost-falls-10x-per-year"], *ANALYSIS]:
+        b.case(f"bundled: {' '.join(args)} (models)", args, runs=5)
+    export_cases(b, "bundled", [], cache_dir.parent / "exports", runs=3)
+    b.case("bundled: json, --no-cache (an index built in memory)", ["--no-cache", *q_json], runs=5)
+    b.case("bundled: quote, --no-cache", ["--no-cache", *q_quote], runs=5)
 
 
 REFERENCE_COMMANDS = [
@@ -194,7 +197,9 @@ def reference_cases(
             b.case(f"{label}: {' '.join(words)}{suffix}", [*dd, *words, *fmt], target=target, runs=runs)
 
 
-def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) -> None:
+def synthetic(
+    b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool, one_build: bool = False
+) -> None:
     data = workdir / f"kb-{facts}"
     if not (data / "facts").is_dir():
         say(f"generating {facts} facts")
@@ -210,7 +215,8 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
     q_table = [*dd, "claims", "--topic", "inference-cost"]
     q_quote = [*dd, "quote", "--person", "Amodei"]
 
-    for name, prefix in (("2 cores", []), ("1 core", ["taskset", "-c", "0"])):
+    builds = (("2 cores", []), ("1 core", ["taskset", "-c", "0"]))
+    for name, prefix in builds[:1] if one_build else builds:
         if prefix and not shutil.which("taskset"):
             continue
         for db in cache_dir.glob("index-*"):
@@ -242,6 +248,26 @@ def synthetic(b: Bench, cache_dir: Path, workdir: Path, facts: int, slow: bool) 
             env=completion_env(words),
         )
     search_cases(b, label, dd, target=target, rss_target=150 if facts >= 100_000 else None)
+    sample = json.loads(
+        subprocess.run(
+            [*aitrends_command(), *q_json[:-2], "--format", "json", "-n", "1"],
+            env=b.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )[0]
+    read_cases(
+        b,
+        label,
+        dd,
+        sample["id"],
+        sample["source"],
+        target=target,
+        rss_target=150 if facts >= 100_000 else None,
+        runs=max(3, b.runs // 3),
+    )
+    export_cases(b, label, dd, workdir / "exports", runs=1)
     edit_case(b, data, q_json, label)
     if slow:
         b.case(f"{label}: json, normal path", ["--no-cache", *q_json], runs=1, warm=False)
@@ -267,6 +293,62 @@ LEDGER = [
     ["forecasts", "--status", "due", "--json"],
 ]
 """``show`` (a forecast, JSON and its card) and ``forecasts`` (table and JSON), from the index."""
+
+
+ANALYSIS = [
+    ["trends", "--topic", "inference-cost"],
+    ["check"],
+    ["compare", "--topic", "inference-cost"],
+    ["scores"],
+]
+"""The commands that need models: their knowledge base is hydrated from the index."""
+
+
+def read_cases(
+    b: Bench,
+    label: str,
+    dd: list[str],
+    fact: str,
+    source: str,
+    *,
+    target: float | None,
+    rss_target: float | None = None,
+    runs: int | None = None,
+) -> None:
+    """Every other read command on one sample fact and source: ``show`` and ``related`` of
+    the fact, ``cite`` and ``source`` of its source, ``person``, ``forecasts``, the reference
+    listings (JSON) and the analysis commands (:data:`ANALYSIS`, no target: they import the
+    models)."""
+    cases = [
+        ["show", fact],
+        ["show", fact, "--json"],
+        ["forecasts", "--status", "due"],
+        ["forecasts", "--status", "due", "--json"],
+        ["person", "Amodei"],
+        ["person", "Amodei", "--json"],
+        ["source", source],
+        ["cite", source],
+        *([name, "--json"] for name in ("sources", "people", "organizations", "topics", "metrics")),
+    ]
+    for args in cases:
+        b.case(f"{label}: {' '.join(args)}", [*dd, *args], target=target, rss_target=rss_target, runs=runs)
+    for args in [["related", fact], *ANALYSIS]:
+        b.case(f"{label}: {' '.join(args)} (models)", [*dd, *args], runs=runs)
+
+
+def export_cases(b: Bench, label: str, dd: list[str], out: Path, *, runs: int | None = None) -> None:
+    """An export of everything in each format (into ``out``, replaced each run)."""
+    for fmt in ("jsonl", "csv", "sqlite", "parquet"):
+        target = out / {"csv": "csv", "jsonl": "kb.jsonl", "sqlite": "kb.db", "parquet": "kb.parquet"}[fmt]
+        b.case(
+            f"{label}: export --to {fmt}",
+            [*dd, "export", "--to", fmt, str(target), "--force"],
+            rss_target=300 if label == "100k" else None,
+            runs=runs,
+        )
+        b.rows[-1][6] = (b.rows[-1][6] + "; " if b.rows[-1][6] else "") + (
+            "≤ 30 s " + ("yes" if float(b.rows[-1][2]) <= 30_000 else "**no**") if label == "100k" else ""
+        )
 
 
 def ledger_cases(b: Bench, label: str, dd: list[str], *, target: float | None) -> None:
@@ -361,6 +443,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--typer", action="store_true", help="compare typer 0.28 and 0.29 (installs both)")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument(
+        "--one-build",
+        action="store_true",
+        help="time the first build with both cores only (not also with one)",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         default=Path(tempfile.gettempdir()) / "aitrends-bench",
@@ -420,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.bundled:
             bundled(b, cache_dir)
         for facts in args.sizes:
-            synthetic(b, cache_dir, args.workdir, facts, args.slow)
+            synthetic(b, cache_dir, args.workdir, facts, args.slow, args.one_build)
         if args.typer:
             typer_compare(b, args.workdir)
     sys.stdout.write(f"Machine: {machine()}. {args.runs} runs a case unless fewer are shown.\n\n")

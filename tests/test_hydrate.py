@@ -161,7 +161,6 @@ COMMANDS = [
     ["check", "--json"],
     ["scores", "--as-of", "2026-11-23"],
     ["scores", "--as-of", "2026-11-23", "--json"],
-    ["forecasts", "--as-of", "2026-11-23", "--json"],
     ["validate"],
 ]
 
