@@ -1,16 +1,18 @@
-"""Answering the commonest commands from the compiled index, before the CLI is imported.
+"""Answering the read commands from the compiled index, before typer is imported.
 
-``aitrends claims``, ``aitrends quote``, ``aitrends search`` and TAB completion are answered
-from SQLite without importing pydantic, typer, PyYAML or rich, with exactly the output of the
-normal path: the same selection (:mod:`aitrends.query`), ranking (:mod:`aitrends.search`) and
-views (:mod:`aitrends.views`, :mod:`aitrends.tables`). Every option's spellings and defaults
+Every read command of :data:`HANDLERS` (``claims``, ``quote``, ``search``, ``show``,
+``forecasts``, ``person``, ``source``, ``sources``, ``people``, ``organizations``,
+``topics``, ``metrics``, ``cite``) and TAB completion are answered from SQLite without
+importing pydantic, typer, PyYAML or rich. This module only reads the command line and calls
+the command's function (``module:function`` of :data:`HANDLERS`), which the typer command calls
+too: one implementation, so the output cannot differ. Every option's spellings and defaults
 come from the typer declaration through the generated :mod:`aitrends._spec`; this module only
-names the parameters it implements (:data:`ANSWERS`).
+names the parameters it takes (:data:`ANSWERS`) and the formats it writes (:data:`FORMATS`).
 
-Anything this module does not handle exactly returns None, and the normal path runs and gives
-the normal answer or error: another command or option, a name that is not an exact id, name,
-alias or name word of exactly one record, an index that is stale and cannot be brought up to
-date, a knowledge base with problems.
+Anything this module does not handle exactly returns None, and typer runs and gives the
+normal answer or error: another command, option or format, a name that is not an exact id,
+name, alias or name word of exactly one record, an index that is stale and cannot be brought
+up to date, a knowledge base with problems.
 """
 
 from __future__ import annotations
