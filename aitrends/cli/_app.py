@@ -436,7 +436,7 @@ def main_callback(
         typer.Option(
             "--no-cache",
             help="Neither read nor write the compiled index in the cache directory "
-            "($AITRENDS_NO_CACHE); every answer is read from the YAML.",
+            "($AITRENDS_NO_CACHE): the YAML is read into an index in memory, kept nowhere.",
         ),
     ] = False,
     max_file_size: Annotated[
