@@ -166,8 +166,7 @@ def _json(rows: Sequence[Any], day: dt.date) -> Iterator[str]:
     for i, row in enumerate(rows):
         text = row["pretty"]
         if row["kind"] == "forecast":
-            for key, value in daily_fields(row["horizon_end"], row["resolved"], day).items():
-                text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
+            text = cache.filled(text, daily_fields(row["horizon_end"], row["resolved"], day))
         yield ("[\n" if i == 0 else ",\n") + text
     yield "\n]\n"
 
