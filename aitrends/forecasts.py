@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from . import clock
 from . import models as m
 from .dates import PartialDate
-from .query import describe_due as describe_due  # re-exported: it lives with the status
 from .query import daily_fields
+from .query import describe_due as describe_due  # re-exported: it lives with the status
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase

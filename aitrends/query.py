@@ -252,7 +252,11 @@ def standing(history: Sequence[dict[str, Any]], day: dt.date) -> int | None:
     for i, res in enumerate(history):
         on = _first_day(res.get("recorded") or res["date"])
         superseded = res.get("superseded")
-        if on <= at and (superseded is None or _first_day(superseded) > at) and (found is None or on > found_on):
+        if (
+            on <= at
+            and (superseded is None or _first_day(superseded) > at)
+            and (found is None or on > found_on)
+        ):
             found, found_on = i, on
     return found
 

@@ -116,7 +116,9 @@ DAYS = sorted(EXPECTED)
 @pytest.mark.parametrize("day", DAYS)
 class TestEveryCommand:
     def test_forecasts(self, runner, capsys, layer, day):  # type: ignore[no-untyped-def]
-        out = answered(runner, capsys, ["-d", str(layer), "forecasts", "-p", "Etzioni", "--json", "--as-of", day])
+        out = answered(
+            runner, capsys, ["-d", str(layer), "forecasts", "-p", "Etzioni", "--json", "--as-of", day]
+        )
         assert stood(json.loads(out)) == EXPECTED[day]
 
     def test_forecasts_by_status(self, runner, capsys, layer, day):  # type: ignore[no-untyped-def]
@@ -149,25 +151,34 @@ class TestEveryCommand:
         assert [json.loads(line) for line in lines.splitlines()] == records
 
     def test_search(self, runner, capsys, layer, day):  # type: ignore[no-untyped-def]
-        out = answered(runner, capsys, ["-d", str(layer), "search", "Etzioni predicts 2024", "--json", "--as-of", day])
+        out = answered(
+            runner, capsys, ["-d", str(layer), "search", "Etzioni predicts 2024", "--json", "--as-of", day]
+        )
         assert stood(json.loads(out)) == EXPECTED[day]
 
     def test_export_jsonl(self, runner, capsys, layer, day):  # type: ignore[no-untyped-def]
         out = answered(
-            runner, capsys, ["-d", str(layer), "export", "--to", "jsonl", "-", "--as-of", day], fast_path=False
+            runner,
+            capsys,
+            ["-d", str(layer), "export", "--to", "jsonl", "-", "--as-of", day],
+            fast_path=False,
         )
         assert stood([json.loads(line) for line in out.splitlines()]) == EXPECTED[day]
 
     def test_the_python_api(self, runner, layer, layer_kb, day):  # type: ignore[no-untyped-def]
         as_of = dt.date.fromisoformat(day)
-        records = [forecast_record(layer_kb, layer_kb.get(f), as_of=as_of) | {"id": f} for f in (LATE, REPLACED)]  # type: ignore[arg-type]
+        records = [
+            forecast_record(layer_kb, layer_kb.get(f), as_of=as_of) | {"id": f} for f in (LATE, REPLACED)
+        ]  # type: ignore[arg-type]
         assert stood(records) == EXPECTED[day]
         for fact_id, (st, outcome) in EXPECTED[day].items():
             assert status(layer_kb, layer_kb.get(fact_id), as_of).value == st  # type: ignore[arg-type]
             res = resolution_as_of(layer_kb, fact_id, as_of)  # what scores counts
             assert (res.outcome.value if res else None) == outcome
         for wanted in ("due", "resolved"):
-            code, out, _ = normal(runner, ["-d", str(layer), "forecasts", "--status", wanted, "--json", "--as-of", day])
+            code, out, _ = normal(
+                runner, ["-d", str(layer), "forecasts", "--status", wanted, "--json", "--as-of", day]
+            )
             assert code == 0
             assert [r["id"] for r in json.loads(out)] == [
                 f.id for f in layer_kb.forecasts(as_of=day, status=wanted)
@@ -192,7 +203,9 @@ def test_the_index_judges_each_day_as_the_knowledge_base(layer, layer_kb):  # ty
 class TestTheRule:
     """:func:`aitrends.query.standing` on plain records."""
 
-    def res(self, recorded: str | None, superseded: str | None = None, date: str = "2025-01") -> dict[str, object]:
+    def res(
+        self, recorded: str | None, superseded: str | None = None, date: str = "2025-01"
+    ) -> dict[str, object]:
         return {"outcome": "true", "date": date, "recorded": recorded, "superseded": superseded}
 
     def test_counted_from_the_day_recorded(self) -> None:
@@ -211,7 +224,10 @@ class TestTheRule:
 
     def test_as_it_stood(self) -> None:
         history = [self.res("2026-03-01", "2026-08-01"), self.res("2026-08-01")]
-        assert query.resolution_on(json.dumps(history), dt.date(2026, 7, 1)) == {**history[0], "superseded": None}
+        assert query.resolution_on(json.dumps(history), dt.date(2026, 7, 1)) == {
+            **history[0],
+            "superseded": None,
+        }
         assert query.resolution_on(None, dt.date(2026, 7, 1)) is None
 
     def test_daily_fields(self) -> None:

@@ -478,7 +478,9 @@ class TestIncrementalEqualsFull:
 
         def stood(day: str) -> object:
             con = open_index(data_copy)
-            (history,) = con.execute("SELECT resolved FROM facts WHERE id = 'roe-data-runs-out-2026'").fetchone()
+            (history,) = con.execute(
+                "SELECT resolved FROM facts WHERE id = 'roe-data-runs-out-2026'"
+            ).fetchone()
             res = query.daily_fields(None, history, dt.date.fromisoformat(day))["resolution"]
             return res and res["outcome"]
 
