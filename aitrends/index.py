@@ -10,8 +10,10 @@ One layout serves two uses:
 - the **export** (:func:`aitrends.sqlite_export.write_database`, ``aitrends export --to
   sqlite``): the public tables of this layout, with full-text search and Datasette metadata.
 
-Tables: ``facts`` (one row per fact, filter fields as columns, and ``record``: the complete
-JSON record of :func:`aitrends.records.fact_record`), ``sources``, ``entities`` (people and
+Tables: ``facts`` (one row per fact, filter fields as columns, ``record``: the complete
+JSON record of :func:`aitrends.records.fact_record`, and for a forecast ``resolved``: its
+resolutions with their ``recorded`` and ``superseded`` dates as JSON, from which
+:func:`aitrends.query.daily_fields` judges it on any day), ``sources``, ``entities`` (people and
 organizations share one namespace), ``people``, ``organizations``, ``topics`` (with
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
@@ -378,7 +380,8 @@ def _fact_text(
     with :data:`DAILY` fields as placeholders) in ``fact_text``; its table cells, with the
     fields a table is filtered and sorted by, in ``fact_cells`` (a narrow table, so that a
     table of thousands of facts reads few pages); and in both whether it may print it at all:
-    its record and cells must not change with the day except in the fields it fills in."""
+    its record and cells must not change with the day except in the fields it fills in (a
+    forecast's status, days to due and the resolution that stood that day)."""
     columns = table_columns()
     cells = {name: _cells(rec, cols) for name, cols in columns.items()}
     fast, shown = True, rec
