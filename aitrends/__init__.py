@@ -29,7 +29,7 @@ _EXPORTS = {
     "Problem": "errors",
     "UsageError": "errors",
     "KnowledgeBase": "kb",
-    "load": "kb",
+    "load": "hydrate",
     "Claim": "models",
     "Fact": "models",
     "FactBase": "models",
@@ -100,7 +100,8 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .dates import PartialDate, Precision
     from .draft import draft_article
     from .errors import AitrendsError, AmbiguousError, DataError, ExitCode, NotFoundError, Problem, UsageError
-    from .kb import KnowledgeBase, load
+    from .hydrate import load
+    from .kb import KnowledgeBase
     from .models import (
         Claim,
         Fact,

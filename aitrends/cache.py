@@ -30,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of the database layout; a database of another version is rebuilt."""
 APPLICATION_ID = 0x41495452
 """``PRAGMA application_id`` of an aitrends database ('AITR'); any other is foreign."""
@@ -56,10 +56,6 @@ def filled(text: str, fields: Mapping[str, object]) -> str:
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was last hashed may change again without its size
 or timestamps changing (timestamps are coarse on some file systems): it is hashed again."""
-
-
-_LOCKED: set[str] = set()
-"""Indexes this process found locked for longer than the timeout: not waited for again."""
 
 
 class LockTimeout(OSError):
@@ -133,6 +129,10 @@ def scan(dirs: Sequence[str | os.PathLike[str]]) -> Scan:
         if not os.path.isdir(root):
             out.problems.append(f"{root}: data directory not found")
             continue
+        for name in sorted(os.listdir(root)):  # as the loader: a YAML file it would not read
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                if name not in REFERENCE_FILES and name not in OTHER_FILES:
+                    out.problems.append(f"{os.path.join(root, name)}: not a data file name")
         for i, name in enumerate(REFERENCE_FILES):
             path = os.path.join(root, name)
             if os.path.isfile(path):
@@ -321,6 +321,11 @@ def record_touched(con: sqlite3.Connection, touched: Sequence[tuple[FileStat, st
             con.execute("ROLLBACK")
 
 
+_LOCKED: set[str] = set()
+"""Indexes found locked by another process in this run: not waited for a second time (the
+fast path, then the CLI)."""
+
+
 def open_fresh(
     dirs: Sequence[str], environ: Mapping[str, str] | None = None, *, update: bool = True
 ) -> sqlite3.Connection | None:
@@ -339,8 +344,6 @@ def open_fresh(
         if s.problems:
             return None
         path = index_path(dirs, environ)
-        if path in _LOCKED:
-            return None  # this process already waited for it (the fast path, then the CLI)
         con = connect(path)
         if con is not None:
             try:
@@ -354,7 +357,7 @@ def open_fresh(
             con.close()
             if state.fresh:
                 return None
-        if not update:
+        if not update or path in _LOCKED:
             return None
         from .index import refresh
 

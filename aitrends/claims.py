@@ -14,11 +14,10 @@ the daily fields of forecasts recomputed for the day. Standard library only: the
 from __future__ import annotations
 
 import json
-import os
 
 from . import cache
-from .output import Answer
-from .query import FACT_KINDS, Selection, daily_fields, interval, pick, select
+from .output import Answer, json_array, json_item, rendered
+from .query import FACT_KINDS, Selection, daily_fields, dated_record, interval, pick, select
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,19 +29,13 @@ if TYPE_CHECKING:
 NO_FACTS = "No facts match."
 
 _SELECT = {
-    "json": (
-        "f.kind, f.horizon_end, f.resolved, c.fast, c.pretty",
-        "facts f JOIN fact_text c ON c.fact = f.id",
-    ),
     "table": ("f.kind, f.fast, f.claims, f.quote", "fact_cells f"),
 }
-"""What a format reads: JSON the indented records of ``fact_text``; a table only
-``fact_cells``, which has the columns of ``facts`` that the filters and the order use, under
-the same names; every other format the records of ``facts``."""
-_RECORDS = (
-    "f.kind, f.horizon_end, f.resolved, c.fast, f.record",
-    "facts f JOIN fact_text c ON c.fact = f.id",
-)
+"""What a format reads: a table only ``fact_cells``, which has the columns of ``facts`` that
+the filters and the order use, under the same names; any other format the narrow columns of
+:data:`_ROWS`, then each fact's text as it is written (:func:`_texts`), so that a long answer
+streams."""
+_ROWS = ("f.id, f.kind, f.horizon_end, f.resolved, c.fast", "facts f JOIN fact_text c ON c.fact = f.id")
 
 
 class _Params:
@@ -143,7 +136,7 @@ def _facts(
     con: sqlite3.Connection, q: Any, sel: Selection, day: dt.date, view: str, title: str | None, empty: str
 ) -> Answer | None:
     fmt = _format(q)
-    rows = select(con, sel, *_SELECT.get(fmt, _RECORDS))
+    rows = select(con, sel, *_SELECT.get(fmt, _ROWS))
     if not all(r["fast"] for r in rows):
         return None  # a record that changes with the day in a way not recomputed here
     if fmt == "table":
@@ -151,41 +144,32 @@ def _facts(
             return Answer(empty=empty)
         return Answer(table=lambda **terminal: _table(con, view, rows, title, terminal))
     if fmt == "json":
-        return Answer(_json(rows, day))
-    records = (_record(r, day) for r in rows)
+        return Answer(json_array(_texts(con, "json", rows, day)))
     if fmt == "jsonl":
-        return Answer(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    return _rendered(list(records), fmt, view, title)
-
-
-def _json(rows: Sequence[Any], day: dt.date) -> Iterator[str]:
-    """A JSON list of the stored indented records, written a record at a time."""
-    if not rows:
-        yield "[]\n"
-        return
-    for i, row in enumerate(rows):
-        text = row["pretty"]
-        if row["kind"] == "forecast":
-            text = cache.filled(text, daily_fields(row["horizon_end"], row["resolved"], day))
-        yield ("[\n" if i == 0 else ",\n") + text
-    yield "\n]\n"
-
-
-def _record(row: Any, day: dt.date) -> dict[str, Any]:
-    rec: dict[str, Any] = json.loads(row["record"])
-    if row["kind"] == "forecast":
-        rec.update(daily_fields(row["horizon_end"], row["resolved"], day))
-    return rec
-
-
-def _rendered(records: list[dict[str, Any]], fmt: str, view: str, title: str | None) -> Answer:
-    """csv, yaml, markdown: :func:`aitrends.render.render` with the view's columns."""
-    from .render import CSV_RAW_ENV, Format, render
+        return Answer(_texts(con, "jsonl", rows, day))
     from .views import TABLE_VIEWS
 
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(records, Format(fmt), TABLE_VIEWS[view], title, csv_guard=not raw)
-    return Answer.text(out) if out else Answer()
+    records = [json.loads(text) for text in _texts(con, "record", rows, day)]
+    return rendered(records, fmt, TABLE_VIEWS[view], title=title)
+
+
+def _texts(con: sqlite3.Connection, form: str, rows: Sequence[Any], day: dt.date) -> Iterator[str]:
+    """Each fact's JSON, read as it is written, with a forecast's fields of the day filled in:
+    an item of a list (``json``), a line (``jsonl``) or the record (``record``)."""
+    sql = (
+        "SELECT pretty FROM fact_text WHERE fact = ?"
+        if form == "json"
+        else "SELECT record FROM facts WHERE id = ?"
+    )
+    for row in rows:
+        (text,) = con.execute(sql, (row["id"],)).fetchone()
+        if form != "json":
+            text = dated_record(row["kind"], row["horizon_end"], row["resolved"], text, day)
+            yield text + "\n" if form == "jsonl" else text
+            continue
+        if row["kind"] == "forecast":
+            text = cache.filled(text, daily_fields(row["horizon_end"], row["resolved"], day))
+        yield text
 
 
 def _table(
@@ -236,8 +220,8 @@ def search(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         if not found:
             return Answer(notices=notices, empty=NO_MATCH)
         return Answer(table=lambda **terminal: search_table(found, text, **terminal), notices=notices)
-    from .render import CSV_RAW_ENV, Format, render
-
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(found, Format(fmt), SEARCH_COLUMNS, csv_guard=not raw)
-    return Answer.text(out, notices=notices) if out else Answer(notices=notices)
+    if fmt == "json":
+        return Answer(json_array(json_item(r) for r in found), notices=notices)
+    if fmt == "jsonl":
+        return Answer((json.dumps(r, ensure_ascii=False) + "\n" for r in found), notices=notices)
+    return rendered(found, fmt, SEARCH_COLUMNS, notices=notices)

@@ -237,80 +237,95 @@ def fact_row(kb: KnowledgeBase, fact: m.FactBase, *, as_of: dt.date | None = Non
     precise they are), except ``quantity_as_of_end`` and ``horizon_end``, which are the last.
     Forecast status is judged on ``as_of`` (default today).
     """
-    from .forecasts import forecast_record
+    from .records import fact_record
+
+    return record_row(fact_record(kb, fact, as_of=as_of or clock.today()))
+
+
+def _partial(text: Any) -> PartialDate | None:
+    return PartialDate.parse(text) if text is not None else None
+
+
+def record_row(rec: dict[str, Any]) -> dict[str, Any]:
+    """One flat row of :data:`FACT_COLUMNS` from a fact's complete record
+    (:func:`aitrends.records.fact_record`, as the index stores it): the one way a row is made,
+    for the knowledge base and for the exports from the index."""
     from .quantity import percent_per_year, rate_bounds, time_to_factor_two
 
     row: dict[str, Any] = dict.fromkeys(FACT_COLUMNS)
-    said = kb.said(fact)
+    said = _partial(rec["date"])
     row.update(
-        id=fact.id,
-        kind=fact.kind.value,
-        source=fact.source,
-        source_title=kb.table("sources")[fact.source].title_en,
+        id=rec["id"],
+        kind=rec["kind"],
+        source=rec["source"],
+        source_title=rec["source_title"],
         date=_start(said),
-        date_precision=said.precision.value if said else None,
-        date_from=None if said is None else ("fact" if fact.said is not None else "source"),
-        speaker=list(fact.speaker),
-        speaker_names=[kb.name_of(s) for s in fact.speaker],
-        attribution=fact.attribution.value,
-        cited=[c.by for c in fact.cited],
-        cited_names=[c.name(kb) for c in fact.cited],
-        about=list(fact.about),
-        topics=list(fact.topics),
-        metric=fact.metric,
-        statement=fact.statement,
-        excerpt=fact.excerpt,
-        excerpt_en=fact.excerpt_en,
-        excerpt_en_original=fact.excerpt_en_original,
-        hedge=fact.hedge,
-        note=fact.note,
+        date_precision=rec["date_precision"],
+        date_from=rec["date_from"],
+        speaker=list(rec["speaker"]),
+        speaker_names=list(rec["speaker_names"]),
+        attribution=rec["attribution"],
+        cited=[c["by"] for c in rec["cited"]],
+        cited_names=list(rec["cited_names"]),
+        about=list(rec["about"]),
+        topics=list(rec["topics"]),
+        metric=rec["metric"],
+        statement=rec["statement"],
+        excerpt=rec["excerpt"],
+        excerpt_en=rec["excerpt_en"],
+        excerpt_en_original=rec["excerpt_en_original"],
+        hedge=rec["hedge"],
+        note=rec["note"],
     )
-    if (q := fact.quantity) is not None:
+    if (q := rec.get("quantity")) is not None:
+        as_of = _partial(q["as_of"])
+        as_of_end = _partial(q["as_of_end"])
         row.update(
-            quantity_value=q.value,
-            quantity_low=q.low,
-            quantity_high=q.high,
-            quantity_unit=q.unit,
-            quantity_per=q.per,
-            quantity_bound=q.bound.value,
-            quantity_stated=q.stated,
-            quantity_as_of=_start(q.as_of),
-            quantity_as_of_precision=q.as_of.precision.value if q.as_of else None,
-            quantity_as_of_end=q.as_of_end.end if q.as_of_end else None,
+            quantity_value=q["value"],
+            quantity_low=q["low"],
+            quantity_high=q["high"],
+            quantity_unit=q["unit"],
+            quantity_per=q["per"],
+            quantity_bound=q["bound"],
+            quantity_stated=q["stated"],
+            quantity_as_of=_start(as_of),
+            quantity_as_of_precision=as_of.precision.value if as_of else None,
+            quantity_as_of_end=as_of_end.end if as_of_end else None,
         )
-    if (r := fact.rate) is not None:
-        slow, central, fast = rate_bounds(r)
+    if (r := rec.get("rate")) is not None:
+        rate = m.Rate.model_validate(r)
+        slow, central, fast = rate_bounds(rate)
         row.update(
-            rate_direction=r.direction.value,
-            rate_factor=r.factor,
-            rate_factor_high=r.factor_high,
-            rate_period=r.period,
-            rate_period_high=r.period_high,
-            rate_period_unit=r.period_unit.value,
-            rate_bound=r.bound.value,
-            rate_stated=r.stated,
+            rate_direction=r["direction"],
+            rate_factor=r["factor"],
+            rate_factor_high=r["factor_high"],
+            rate_period=r["period"],
+            rate_period_high=r["period_high"],
+            rate_period_unit=r["period_unit"],
+            rate_bound=r["bound"],
+            rate_stated=r["stated"],
             rate_annual_factor=central,
             rate_annual_factor_low=slow,
             rate_annual_factor_high=fast,
             rate_months_to_factor_two=time_to_factor_two(central),
-            rate_percent_per_year=percent_per_year(central, r.direction),
+            rate_percent_per_year=percent_per_year(central, rate.direction),
         )
-    if isinstance(fact, m.Forecast):
-        rec = forecast_record(kb, fact, as_of=as_of)
-        res = kb.resolutions.get(fact.id)
+    if rec["kind"] == m.FactKind.forecast.value:
+        res = rec["resolution"]
+        probability = rec["probability"]
         row.update(
-            horizon_type=fact.horizon.type.value,
-            horizon_stated=fact.horizon.stated,
+            horizon_type=rec["horizon"]["type"],
+            horizon_stated=rec["horizon"]["stated"],
             horizon_start=dt.date.fromisoformat(rec["horizon_start"]) if rec["horizon_start"] else None,
             horizon_end=dt.date.fromisoformat(rec["horizon_end"]) if rec["horizon_end"] else None,
-            criteria=fact.criteria,
-            condition=fact.condition,
-            probability_low=fact.probability.low if fact.probability else None,
-            probability_high=fact.probability.high if fact.probability else None,
+            criteria=rec["criteria"],
+            condition=rec["condition"],
+            probability_low=probability["low"] if probability else None,
+            probability_high=probability["high"] if probability else None,
             status=rec["status"],
             days_to_due=rec["days_to_due"],
-            resolution_outcome=res.outcome.value if res else None,
-            resolution_date=res.date.start if res else None,
+            resolution_outcome=res["outcome"] if res else None,
+            resolution_date=_start(_partial(res["date"])) if res else None,
         )
     return row
 
@@ -331,52 +346,66 @@ def reference_rows(kb: KnowledgeBase, table: str) -> list[dict[str, Any]]:
 
     if table not in REFERENCE_COLUMNS:
         raise AitrendsError(f"unknown table '{table}'; expected one of {', '.join(REFERENCE_COLUMNS)}")
-    models = kb.table(table)
-    columns = REFERENCE_COLUMNS[table]
-    rows = []
-    for rec in records(knowledge_base_index(kb), table):
-        record = models[rec["id"]]
-        for kind, n in rec.pop("facts", {}).items():
-            rec[f"facts_{kind}"] = n
-        if table == "sources":
-            published = record.published
-            rec["published"] = _start(published)
-            rec["published_precision"] = published.precision.value if published else None
-        if table == "people":
-            roles = rec.pop("roles")
-            rec["roles"] = [r["title"] for r in roles]
-            rec["role_orgs"] = [r.get("org") for r in roles]
-        rows.append({c: rec.get(c) for c in columns})
-    return rows
+    return [reference_row(table, rec) for rec in records(knowledge_base_index(kb), table)]
+
+
+def reference_row(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """One row of :data:`REFERENCE_COLUMNS` ``[table]`` from a reference record with its
+    display names and fact counts (:func:`aitrends.reference.records`)."""
+    rec = dict(record)
+    for kind, n in rec.pop("facts", {}).items():
+        rec[f"facts_{kind}"] = n
+    if table == "sources":
+        published = _partial(rec.get("published"))
+        rec["published"] = _start(published)
+        rec["published_precision"] = published.precision.value if published else None
+    if table == "people":
+        roles = rec.pop("roles")
+        rec["roles"] = [r["title"] for r in roles]
+        rec["role_orgs"] = [r.get("org") for r in roles]
+    return {c: rec.get(c) for c in REFERENCE_COLUMNS[table]}
 
 
 def link_rows(kb: KnowledgeBase, facts: list[m.FactBase] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Rows of each table of :data:`LINK_COLUMNS` for ``facts`` (default: every fact)."""
+    from .records import fact_record
+
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in LINK_COLUMNS}
     for f in kb.all_facts if facts is None else facts:
-        for i, t in enumerate(f.topics):
-            out["fact_topics"].append({"fact": f.id, "topic": t, "position": i})
-        for i, s in enumerate(f.speaker):
-            out["fact_speakers"].append({"fact": f.id, "speaker": s, "position": i, "name": kb.name_of(s)})
-        for i, c in enumerate(f.cited):
-            out["fact_cited"].append(
-                {
-                    "fact": f.id,
-                    "by": c.by,
-                    "position": i,
-                    "name": c.name(kb),
-                    "work": c.work,
-                    "date": _start(c.date),
-                    "url": c.url,
-                }
-            )
-        for i, a in enumerate(f.about):
-            out["fact_about"].append({"fact": f.id, "entity": a, "position": i, "name": kb.name_of(a)})
-        for link in f.links:
-            out["fact_links"].append(
-                {"fact": f.id, "rel": link.rel.value, "target": link.fact, "note": link.note}
-            )
+        for name, rows in record_links(fact_record(kb, f)).items():
+            out[name] += rows
     return out
+
+
+def record_links(rec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of each table of :data:`LINK_COLUMNS` for one fact's complete record."""
+    fact = rec["id"]
+    return {
+        "fact_topics": [{"fact": fact, "topic": t, "position": i} for i, t in enumerate(rec["topics"])],
+        "fact_speakers": [
+            {"fact": fact, "speaker": s, "position": i, "name": name}
+            for i, (s, name) in enumerate(zip(rec["speaker"], rec["speaker_names"], strict=True))
+        ],
+        "fact_cited": [
+            {
+                "fact": fact,
+                "by": c["by"],
+                "position": i,
+                "name": name,
+                "work": c["work"],
+                "date": _start(_partial(c["date"])),
+                "url": c["url"],
+            }
+            for i, (c, name) in enumerate(zip(rec["cited"], rec["cited_names"], strict=True))
+        ],
+        "fact_about": [
+            {"fact": fact, "entity": a, "position": i, "name": name}
+            for i, (a, name) in enumerate(zip(rec["about"], rec["about_names"], strict=True))
+        ],
+        "fact_links": [
+            {"fact": fact, "rel": x["rel"], "target": x["fact"], "note": x["note"]} for x in rec["links"]
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- pandas

@@ -22,17 +22,22 @@ cache also holds ``fact_attributed`` (the people a writer's summary presents, fo
 ``aitrends person``) and full-text search (:mod:`aitrends.textsearch`): ``postings`` (token, fact,
 field, count and the field's length, keyed by token), ``fact_lengths`` (each search field's
 length; their totals are ``meta``'s ``search``), ``fact_tokens`` (each fact's tokens, to find
-its postings when it changes) and ``vocabulary`` (the English tokens of the text fields, where
+its postings when it changes, and the tokens of each text field, tab-separated, for the SQLite
+export's full-text index: :func:`aitrends.search.field_tokens`) and ``vocabulary`` (the English tokens of the text fields, where
 a typo is looked up), all made by :func:`aitrends.search.document_postings` from the fields of
-:func:`aitrends.kb.search_fields`, as the in-memory index is.
+:func:`aitrends.kb.search_fields`, as the in-memory index is. ``fact_rates`` lists the facts
+that state a rate (the analysis commands read only the facts that can count, see
+:meth:`aitrends.kb.KnowledgeBase.fact_candidates`).
 
 Keeping the cache correct when one file changes: the cache also stores every record each file
-held (``items``, validated, as JSON). An update re-reads the changed files, merges the layers
-again with the real :meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks
-with the real :meth:`KnowledgeBase.problems` every reference record and resolution, and the
-facts that may have changed: those of the changed files, those naming a record that changed,
-those linking to a fact that appeared or disappeared, and those still pending from an update
-that found problems. The other facts are known to the checks by id and kind only. This
+held (``items``, validated, as JSON, with its line and the lines of its fields: from these
+:mod:`aitrends.hydrate` makes the knowledge base without reading the YAML). An update
+re-reads the changed files, merges the layers again with the real
+:meth:`KnowledgeBase.from_raw` (facts by id and kind only), and re-checks with the real
+:meth:`KnowledgeBase.problems` every reference record and resolution, and the facts that may
+have changed: those of the changed files, those naming a record that changed, those linking
+to a fact that appeared or disappeared, and those still pending from an update that found
+problems. The other facts are known to the checks by id and kind only. This
 assumes that a fact's problems depend only on the fact, the records it names and the
 existence and kind of the facts it links to, which is what :mod:`aitrends.checks` checks;
 a change to the code rebuilds the whole index.
@@ -76,7 +81,7 @@ from .kb import KnowledgeBase, _names, _words, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
 from .records import fact_record
-from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, is_latin
+from .search import BOOST_FIELDS, SEARCH_FIELDS, document_postings, field_tokens, is_latin
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -274,9 +279,11 @@ CREATE TABLE items (
     fact_kind TEXT,
     data BLOB NOT NULL,
     line INTEGER,
+    lines BLOB NOT NULL,
     PRIMARY KEY (file, kind, item)
 );
 CREATE INDEX items_id ON items(kind, id);
+CREATE INDEX items_order ON items(kind, layer, position, item, id);
 CREATE TABLE pending (
     fact TEXT PRIMARY KEY
 ) WITHOUT ROWID;
@@ -287,6 +294,11 @@ CREATE TABLE fact_attributed (
     PRIMARY KEY (fact, position)
 ) WITHOUT ROWID;
 CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
+CREATE INDEX facts_quantity ON facts(quantity_unit, metric, quantity_value, id);
+CREATE TABLE fact_rates (
+    fact TEXT PRIMARY KEY REFERENCES facts(id),
+    direction TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE fact_text (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     pretty TEXT NOT NULL,
@@ -317,7 +329,8 @@ CREATE TABLE fact_lengths (
 ) WITHOUT ROWID;
 CREATE TABLE fact_tokens (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
-    tokens TEXT NOT NULL
+    tokens TEXT NOT NULL,
+    fields TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (
     length INTEGER NOT NULL,
@@ -336,6 +349,7 @@ _FACT_TABLES = (
     "fact_about",
     "fact_links",
     "fact_attributed",
+    "fact_rates",
     "fact_text",
     "fact_cells",
     "postings",
@@ -472,6 +486,7 @@ def _fact_rows(
         text = (*text, probability)
         out["fact_text"], out["fact_cells"] = [text], [cells]
         out["fact_attributed"] = [(f.id, i, a) for i, a in enumerate(f.attributed_to)]
+        out["fact_rates"] = [(f.id, f.rate.direction.value)] if f.rate is not None else []
         counts, lengths = document_postings(search_fields(kb, f))
         out["postings"] = [
             (token, f.id, name, count, lengths[name])
@@ -480,7 +495,7 @@ def _fact_rows(
         ]
         tokens = "\n".join(sorted({t for counter in counts.values() for t in counter}))
         out["fact_lengths"] = [(f.id, *(lengths[name] for name in SEARCH_FIELDS))]
-        out["fact_tokens"] = [(f.id, tokens)]
+        out["fact_tokens"] = [(f.id, tokens, "\t".join(field_tokens(counts)))]
     return out
 
 
@@ -858,8 +873,9 @@ def _fact_adapter() -> TypeAdapter[Any]:
 def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, int, list[tuple[Any, ...]]]:
     """Hash and load one file: its sha256, its number of problems and of facts (valid or not,
     for the ``max_facts`` limit), and its records as rows of ``items`` (kind, item, id,
-    override, fact kind, data, line). A file of :data:`~aitrends.config.OTHER_FILES`
-    (``other``) is only hashed."""
+    override, fact kind, data, line, and the lines of its fields: the record's
+    :class:`~aitrends.loader.Origin`, for :mod:`aitrends.hydrate`). A file of
+    :data:`~aitrends.config.OTHER_FILES` (``other``) is only hashed."""
     digest = file_sha256(path)  # before reading: a change while reading is seen next time
     if other:  # hedges.yaml: read by its own module when the facts are checked (_hedge_table)
         return digest, 0, 0, []
@@ -878,8 +894,30 @@ def _read_file(path: str, layer: int, other: bool = False) -> tuple[str, int, in
                 data = zlib.compress(data, 1)
             fact_kind = obj.kind.value if kind == "facts" else None
             override = int(getattr(obj, "override", False))
-            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line))
+            lines = encode_lines(origin.lines)
+            rows.append((kind, origin.path[1], key, override, fact_kind, data, origin.line, lines))
     return digest, len(raw.problems), raw.fact_count, rows
+
+
+def encode_lines(lines: dict[tuple[str | int, ...], int]) -> bytes:
+    """The lines of a record's fields (:attr:`aitrends.loader.Origin.lines`) as stored in
+    ``items``: compressed JSON pairs of path and line (empty when there are none)."""
+    if not lines:
+        return b""
+    return zlib.compress(_dumps([[list(path), line] for path, line in lines.items()]).encode(), 1)
+
+
+def decode_lines(blob: bytes) -> dict[tuple[str | int, ...], int]:
+    """The inverse of :func:`encode_lines`."""
+    if not blob:
+        return {}
+    import sys
+
+    intern = sys.intern
+    return {
+        tuple(intern(p) if isinstance(p, str) else p for p in path): line
+        for path, line in json.loads(zlib.decompress(blob))
+    }
 
 
 def _read_file_task(args: tuple[str, int, bool]) -> tuple[str, int, int, list[tuple[Any, ...]]]:
@@ -978,10 +1016,10 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
                     (*stat, digest, now, problems, facts),
                 )
                 con.executemany(
-                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     [
-                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line)
-                        for kind, i, key, ov, fk, data, line in rows
+                        (f.path, kind, i, key, ov, f.layer, f.order, fk, data, line, lines)
+                        for kind, i, key, ov, fk, data, line, lines in rows
                     ],
                 )
                 changed_ids.update(row[2] for row in rows if row[0] == "facts")
@@ -1121,16 +1159,7 @@ def _reindex(
     else:
         _update_vocabulary(con, {t for t, _ in old_postings | _tokens_of(con, rewritten)})
     if changed_refs:
-        for table in (
-            "entities",
-            "people",
-            "organizations",
-            "topics",
-            "metrics",
-            "sources",
-            "names",
-            "lookups",
-        ):
+        for table in _REFERENCE_TABLES:
             con.execute(f"DELETE FROM {table}")
         for table, table_rows in _reference_rows(merged).items():
             _insert(con, table, table_rows)
@@ -1193,6 +1222,25 @@ def _reference_items(con: sqlite3.Connection) -> tuple[dict[str, Loaded], Loaded
             loaded[kind].where = [_origin(kind, layer) for layer in layers[kind]]
     resolutions = loaded.pop("resolutions")
     return loaded, resolutions
+
+
+def models_of(con: sqlite3.Connection, ids: set[str]) -> KnowledgeBase:
+    """A knowledge base of every reference record and resolution, and of the facts ``ids``
+    only, as models made from the records the index stores (validated when they were stored;
+    the index holds a valid knowledge base, so the checks are not run again). What an analysis
+    of some facts needs without reading the YAML (the SQLite export's trends)."""
+    refs, resolutions = _reference_items(con)
+    places = [
+        (fact_id, (file, item))
+        for fact_id, file, item in con.execute("SELECT id, file, item FROM facts ORDER BY id")
+        if fact_id in ids
+    ]
+    adapter = _fact_adapter()
+    facts = Loaded()
+    for _file, _item, data in _chunk_items(con, places):
+        facts.items.append(adapter.validate_json(zlib.decompress(data)))
+        facts.where.append(_origin("fact", 0))
+    return _Partial.from_raw(_raw(refs, resolutions, facts))
 
 
 def _list_adapter(kind: str) -> TypeAdapter[Any]:

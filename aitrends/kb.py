@@ -56,6 +56,8 @@ class KnowledgeBase:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, dict[str, Any]] = {k: {} for k in _KINDS}
+        """The records of each kind by id, in load order (the facts of a knowledge base hydrated
+        from the index are a read-only mapping: :class:`aitrends.hydrate.Facts`)."""
         self._origin: dict[tuple[str, str], Origin] = {}
         self._kind_of: dict[tuple[str, str], str] = {}
         self.resolutions: dict[str, m.Resolution] = {}
@@ -76,6 +78,8 @@ class KnowledgeBase:
         """(text, id) of each name taken as a typo of another by :meth:`resolve`, in order, for
         a notice ("taking 'Amodie' as Dario Amodei"); the command line shows them in tables."""
         self._selectable: sqlite3.Connection | None = None
+        self._store: sqlite3.Connection | None = None
+        """The compiled index this knowledge base was hydrated from (:mod:`aitrends.hydrate`)."""
         self._children: dict[str, list[str]] = defaultdict(list)
 
     # ------------------------------------------------------------------ display
@@ -237,7 +241,7 @@ class KnowledgeBase:
         return self._sorted("facts")
 
     def table(self, kind: str) -> dict[str, Any]:
-        """The records of one kind (``facts``, ``people``...) by id."""
+        """The records of one kind (``facts``, ``people``...) by id, in load order (read only)."""
         return self._by_kind[kind]
 
     def origin(self, record: m.Record) -> Origin:
@@ -361,6 +365,35 @@ class KnowledgeBase:
         of unknown date are left out when either is given); ``text`` keeps facts containing
         every word. Names resolve as in :meth:`resolve`. Sorted by date, then id.
         """
+        return self._facts_of(
+            self.fact_ids(
+                topic=topic,
+                person=person,
+                kind=kind,
+                source=source,
+                metric=metric,
+                since=since,
+                until=until,
+                text=text,
+                limit=limit,
+            )
+        )
+
+    def fact_ids(
+        self,
+        *,
+        topic: str | Sequence[str] | None = None,
+        person: str | Sequence[str] | None = None,
+        kind: str | m.FactKind | Sequence[str | m.FactKind] | None = None,
+        source: str | Sequence[str] | None = None,
+        metric: str | Sequence[str] | None = None,
+        since: str | PartialDate | None = None,
+        until: str | PartialDate | None = None,
+        text: str | Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The ids of the facts :meth:`facts` gives, in its order, without reading the facts
+        (a knowledge base hydrated from the index reads only the facts asked for)."""
         from .query import Selection, date_range, select
 
         topics = {t for tid in self.resolve_many("topics", topic) for t in self.topic_and_descendants(tid)}
@@ -378,8 +411,24 @@ class KnowledgeBase:
             ids={h.id for h in self.search(query)} if query.strip() else None,
             limit=limit,
         )
+        return [fact_id for (fact_id,) in select(self._selection_table(), sel, "f.id")]
+
+    def _facts_of(self, ids: list[str]) -> list[m.FactBase]:
+        """The facts ``ids``, in that order (read from the index in one go when hydrated)."""
         facts = self._by_kind["facts"]
-        return [facts[fact_id] for (fact_id,) in select(self._selection_table(), sel, "f.id")]
+        load = getattr(facts, "load", None)
+        if load is not None:
+            load(ids)
+        return [facts[fact_id] for fact_id in ids]
+
+    def fact_candidates(self, sql: str, params: Sequence[Any] = ()) -> list[m.FactBase]:
+        """The facts ``sql`` may select, by id: ``sql`` is a query of fact ids over the compiled
+        index's tables (:mod:`aitrends.index`). A knowledge base hydrated from the index reads
+        only those; one loaded from the YAML gives every fact. So the answer is a superset,
+        and the caller still tests each fact: this only spares reading the others."""
+        if self._store is None:
+            return self.all_facts
+        return self._facts_of(sorted({row[0] for row in self._store.execute(sql, params)}))
 
     def _selection_table(self) -> sqlite3.Connection:
         """The filter columns of every fact, for :func:`aitrends.query.select` (built on first use)."""

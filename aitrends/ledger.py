@@ -23,7 +23,7 @@ import os
 import sys
 
 from . import cache, config
-from .output import Answer
+from .output import Answer, rendered
 from .query import (
     STATUSES,
     ForecastSelection,
@@ -40,10 +40,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
     import sqlite3
-    from collections.abc import Sequence
     from typing import Any
-
-    from .render import Column
 
 
 # ---------------------------------------------------------------- show
@@ -77,7 +74,7 @@ def show(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
     if fmt != "table":
         from .views import FACT_COLUMNS
 
-        return listing([rec], fmt, FACT_COLUMNS)
+        return rendered([rec], fmt, FACT_COLUMNS)
     from .render import card
     from .tables import terminal
 
@@ -264,7 +261,7 @@ def forecasts(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         records.append(rec)
     from .views import FORECAST_COLUMNS
 
-    return listing(
+    return rendered(
         records, q.fmt, FORECAST_COLUMNS, title=f"Forecasts as of {day}", empty="No forecasts match."
     )
 
@@ -278,34 +275,3 @@ def _count(value: int | str | None) -> int | None | bool:
 
 
 # ---------------------------------------------------------------- output
-
-
-def listing(
-    records: Sequence[dict[str, Any]],
-    fmt: str,
-    columns: Sequence[Column],
-    *,
-    title: str | None = None,
-    empty: str = "No results.",
-) -> Answer:
-    """Records in a format (:func:`aitrends.render.render`): a table, or nothing matched
-    (``empty``) in a table; the CSV formula guard unless ``$AITRENDS_CSV_RAW`` is set."""
-    from .render import CSV_RAW_ENV, Format, render, safe_text
-
-    if not records and fmt == "table":
-        return Answer(empty=empty)
-    terminal: dict[str, Any] = {}
-    if fmt == "table":
-        from .tables import terminal as terminal_of
-
-        terminal = terminal_of(sys.stdout)
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(
-        records,
-        Format(fmt),
-        columns,
-        safe_text(title) if title is not None else None,
-        csv_guard=not raw,
-        **terminal,
-    )
-    return Answer.text(out, table=fmt == "table") if out else Answer()

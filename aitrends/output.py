@@ -10,8 +10,10 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-    from typing import TextIO
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any, TextIO
+
+    from .render import Column
 
 
 class Answer:
@@ -47,6 +49,36 @@ class Answer:
         return cls([text if text.endswith("\n") else text + "\n"], table=table, notices=notices)
 
 
+def rendered(
+    records: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    empty: str = "No results.",
+    notices: Iterable[str] = (),
+) -> Answer:
+    """Records in a format (:func:`aitrends.render.render`), as every listing is written: a
+    table drawn for the terminal of standard output, or ``empty`` (on stderr) when there is no
+    record to show in one; the text of any other format, with the CSV formula guard unless
+    ``$AITRENDS_CSV_RAW`` is set."""
+    import os
+
+    from .render import CSV_RAW_ENV, Format, render, safe_text
+
+    form = Format(fmt)
+    shown = safe_text(title) if title is not None else None
+    if form is Format.table:
+        if not records:
+            return Answer(empty=empty, notices=notices)
+        return Answer(
+            table=lambda **terminal: render(records, form, columns, shown, **terminal), notices=notices
+        )
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
+    out = render(records, form, columns, shown, csv_guard=not raw)
+    return Answer.text(out, notices=notices) if out else Answer(notices=notices)
+
+
 def emit(answer: Answer, stdout: TextIO, stderr: TextIO) -> None:
     """Write ``answer``: notices, then the empty message or the output."""
     from .tables import one_line, show, terminal
@@ -66,3 +98,21 @@ def emit(answer: Answer, stdout: TextIO, stderr: TextIO) -> None:
         return
     for chunk in answer.chunks:
         stdout.write(chunk)
+
+
+def json_array(items: Iterable[str]) -> Iterator[str]:
+    """A JSON list and its line break, written item by item as the items come: each item is
+    JSON already indented as an item of a list (``json.dumps(..., indent=2)`` with two more
+    spaces a line). The text is ``json.dumps(list, indent=2) + "\\n"``'s."""
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + item
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def json_item(record: Any) -> str:
+    """``record`` as an item of :func:`json_array` (UTF-8 unescaped)."""
+    import json
+
+    return "  " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")

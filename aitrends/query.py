@@ -274,6 +274,16 @@ def _first_day(text: Any) -> str:
     return days[0] if days is not None else str(text)
 
 
+def dated_record(kind: str, horizon_end: str | None, resolved: Any, record: str, today: dt.date) -> str:
+    """A fact's record as the index stores it (JSON), with a forecast's :func:`daily_fields`
+    for ``today``: what :func:`aitrends.records.fact_record` gives on that day."""
+    if kind != "forecast":
+        return record
+    rec = json.loads(record)
+    rec.update(daily_fields(horizon_end, resolved, today))
+    return json.dumps(rec, ensure_ascii=False)
+
+
 def filter_columns(fact: Any, said: Any) -> tuple[Any, ...]:
     """``id, kind, source, metric, date_start, date_end`` of a fact model (``said``: its
     :class:`~aitrends.dates.PartialDate` or None), as the index and :func:`memory_table` store them."""

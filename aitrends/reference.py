@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from . import cache
+from . import cache, output
 from .query import FACT_KINDS, Selection, select
 from .render import Column
 
@@ -376,40 +376,10 @@ def _fmt(q: Any) -> str:
     return "json" if q.json_ else str(q.fmt)
 
 
-def rendered(
-    rows: Sequence[dict[str, Any]],
-    fmt: str,
-    columns: Sequence[Column],
-    *,
-    title: str | None = None,
-    empty: str = "No results.",
-) -> Answer:
-    """Records in a format, as the CLI writes a listing: a table for the terminal of standard
-    output (``empty`` on stderr when there is none), or the format's text."""
-    import os
-    import sys
-
-    from .output import Answer
-    from .render import CSV_RAW_ENV, Format, render, safe_text
-    from .tables import terminal
-
-    form = Format(fmt)
-    if not rows and form is Format.table:
-        return Answer(empty=empty)
-    term = terminal(sys.stdout) if form is Format.table else {}
-    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")
-    out = render(
-        rows, form, columns, safe_text(title) if title is not None else None, csv_guard=not raw, **term
-    )
-    if not out:
-        return Answer([])
-    return Answer.text(out, table=bool(term))
-
-
 def listing(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answer:
     """``aitrends sources`` (``people``, ``organizations``, ``topics``, ``metrics``: the
     command is ``q.command``) in the format ``q.fmt``."""
-    return rendered(records(con, q.command), _fmt(q), LISTING_COLUMNS[q.command])
+    return output.rendered(records(con, q.command), _fmt(q), LISTING_COLUMNS[q.command])
 
 
 def _named(con: sqlite3.Connection, q: Any, namespace: str, text: str) -> str | None:
@@ -427,7 +397,7 @@ def _profile(rec: dict[str, Any], fmt: str, name_field: str) -> Answer | None:
         return Answer.text(to_json(rec))
     if fmt != "table":
         columns = [Column("id", lambda r: r["id"]), Column(name_field, lambda r: r[name_field])]
-        return rendered([rec], fmt, columns)
+        return output.rendered([rec], fmt, columns)
     return None
 
 

@@ -84,7 +84,7 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
     origins = {c.by for c in fact.cited if c.by is not None}
     topics = set(fact.topics)
     q = fact.quantity
-    for other in kb.all_facts:
+    for other in kb.fact_candidates(*_candidates(fact, family, origins, topics)):
         if other.id == fact.id:
             continue
         for link in other.links:
@@ -116,6 +116,29 @@ def related(kb: KnowledgeBase, fact_id: str, *, limit: int | None = 20) -> list[
             add(other, 1, "shares topic " + ", ".join(sorted(shared_topics)) + " in another source")
     out = sorted(found.values(), key=lambda r: (-r.score, kb.sort_key(r.fact)))
     return out[:limit] if limit is not None else out
+
+
+def _candidates(
+    fact: m.FactBase, family: set[str], origins: set[str], topics: set[str]
+) -> tuple[str, list[Any]]:
+    """A query of the ids of every fact :func:`related` may find for ``fact`` in the compiled
+    index (a superset: each is tested as any other): those linking to it, on a metric of its
+    family, citing one of its origins, stating a quantity in its unit, or on one of its topics."""
+    parts = ["SELECT fact FROM fact_links WHERE target = ?"]
+    params: list[Any] = [fact.id]
+    for sql, values in (
+        ("SELECT id FROM facts WHERE metric IN ({})", sorted(family)),
+        ("SELECT fact FROM fact_cited WHERE entity IN ({})", sorted(origins)),
+        ("SELECT fact FROM fact_topics WHERE topic IN ({})", sorted(topics)),
+    ):
+        if values:
+            parts.append(sql.format(",".join("?" * len(values))))
+            params += values
+    q = fact.quantity
+    if q is not None and q.value is not None:
+        parts.append("SELECT id FROM facts WHERE quantity_unit = ? AND quantity_value IS NOT NULL")
+        params.append(q.unit)
+    return " UNION ".join(parts), params
 
 
 # --------------------------------------------------------------------------- compare

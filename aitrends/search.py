@@ -259,6 +259,21 @@ def is_latin(token: str) -> bool:
     return token.isascii() and " " not in token
 
 
+TEXT_FIELDS = tuple(name for name in SEARCH_FIELDS if name not in BOOST_FIELDS)
+"""The fields a fact is found by (the others only rank): the columns of the SQLite export's
+full-text index."""
+
+
+def field_tokens(counts: dict[str, Counter[str]]) -> tuple[str, ...]:
+    """Each of :data:`TEXT_FIELDS`' tokens as :func:`tokenize` makes them with ``unigrams``
+    (every occurrence; no pairs), sorted and space-separated, from the postings of
+    :func:`document_postings`: what the SQLite export's full-text index holds."""
+    return tuple(
+        " ".join(sorted(t for t, n in counts.get(name, Counter()).items() if " " not in t for _ in range(n)))
+        for name in TEXT_FIELDS
+    )
+
+
 def document_postings(fields: dict[str, str]) -> tuple[dict[str, Counter[str]], dict[str, int]]:
     """The postings of one document: for each field, how often each token occurs (Chinese
     bigrams and, in text fields, single characters; English stems and pairs of neighbouring

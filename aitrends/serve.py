@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AitrendsError
-from .kb import KnowledgeBase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .export import Index
+    from .kb import KnowledgeBase
 
 DATABASE = "aitrends"
 """The database's name in Datasette (its URLs start /aitrends/)."""
@@ -47,11 +53,12 @@ def serve_dir(dirs: Sequence[str | os.PathLike[str]], environ: dict[str, str] | 
     return Path(cache_dir(environ)) / f"serve-{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
 
 
-def fingerprint(kb: KnowledgeBase, as_of: dt.date) -> str:
-    """What an export depends on: the code, the data files (names, sizes, times) and the day."""
+def fingerprint(dirs: Sequence[str | os.PathLike[str]], as_of: dt.date) -> str:
+    """What an export depends on: the code, the data files of ``dirs`` (names, sizes, times)
+    and the day."""
     from .cache import code_fingerprint, scan
 
-    s = scan(kb.dirs)
+    s = scan(dirs)
     files = [(f.path, f.layer, f.size, f.mtime_ns, f.ctime_ns) for f in s.files]
     text = json.dumps([code_fingerprint(), s.dirs, files, as_of.isoformat()], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
@@ -67,19 +74,32 @@ class Served:
 
 
 def serving_export(
-    kb: KnowledgeBase, *, directory: Path | None = None, as_of: dt.date | None = None
+    source: Index,
+    *,
+    dirs: Sequence[str | os.PathLike[str]] | None = None,
+    directory: Path | None = None,
+    as_of: dt.date | None = None,
+    models: KnowledgeBase | Callable[[], KnowledgeBase] | None = None,
 ) -> Served:
-    """The export of ``kb`` to serve, in ``directory`` (default :func:`serve_dir`): reused when
-    its stamp says it is fresh, else written anew (atomically)."""
+    """The export to serve of the index ``source`` of the data directories ``dirs`` (or of a
+    knowledge base, and its directories), in ``directory`` (default :func:`serve_dir`):
+    reused when its stamp says it is fresh, else written anew (atomically) by
+    :func:`aitrends.sqlite_export.write_database` (``models``: see there)."""
+    import sqlite3
+
     from .atomic import atomic_path
     from .sqlite_export import write_database
 
     day = as_of or dt.date.today()
-    directory = Path(directory) if directory is not None else serve_dir(kb.dirs)
+    if dirs is None:
+        if isinstance(source, sqlite3.Connection):
+            raise AitrendsError("serving an index needs its data directories")
+        dirs = source.dirs
+    directory = Path(directory) if directory is not None else serve_dir(dirs)
     database = directory / f"{DATABASE}.db"
     metadata = directory / f"{DATABASE}.metadata.json"
     stamp = directory / f"{DATABASE}.stamp"
-    wanted = fingerprint(kb, day)
+    wanted = fingerprint(dirs, day)
     fresh = (
         database.is_file()
         and metadata.is_file()
@@ -89,7 +109,7 @@ def serving_export(
     if not fresh:
         directory.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)
-        write_database(kb, database, force=True, as_of=day)
+        write_database(source, database, force=True, as_of=day, models=models)
         with atomic_path(stamp, force=True) as tmp:
             tmp.write_text(wanted + "\n", encoding="utf-8")
     return Served(database, metadata, not fresh)

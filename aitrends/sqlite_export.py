@@ -21,19 +21,24 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from .atomic import ExistsError, atomic_path
-from .kb import KnowledgeBase
+from .search import TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from .export import Index
+    from .kb import KnowledgeBase
 
 FTS_TABLE = "facts_fts"
 """The full-text index of the facts (its rowid is the fact's rowid)."""
 VOCAB_TABLE = "facts_fts_vocab"
 """Every token of :data:`FTS_TABLE` (an ``fts5vocab`` table), for spelling tolerance."""
-FTS_FIELDS = ("statement", "excerpt", "excerpt_en", "note", "names")
-"""The columns of :data:`FTS_TABLE`: the fields :func:`aitrends.search.fact_fields` returns."""
+FTS_FIELDS = TEXT_FIELDS
+"""The columns of :data:`FTS_TABLE`: the text fields of :func:`aitrends.search.fact_fields`
+(statement, excerpt, excerpt_en, note, names)."""
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '.'''"
 """Tokens are separated by spaces only (search tokens may hold '.' and ''')."""
 PRIVATE_TABLES = ("meta", "files", "names", "lookups")
@@ -90,14 +95,12 @@ compares a fact with every other, so all of them at once grow with the square.""
 # ---------------------------------------------------------------- search
 
 
-def search_tokens(kb: KnowledgeBase, fact: Any) -> tuple[str, ...]:
-    """The values of :data:`FTS_TABLE`'s columns for ``fact``: each field's search tokens
-    (with single Chinese characters, as documents are indexed), sorted, space-separated."""
-    from .kb import search_fields
-    from .search import tokenize
-
-    fields = search_fields(kb, fact)
-    return tuple(" ".join(sorted(tokenize(fields[name], unigrams=True))) for name in FTS_FIELDS)
+def search_tokens(con: sqlite3.Connection, fact_id: str) -> tuple[str, ...]:
+    """The values of :data:`FTS_TABLE`'s columns for the fact ``fact_id`` of the index ``con``:
+    each field's search tokens (with single Chinese characters, as documents are indexed),
+    sorted, space-separated, as the index stores them (:func:`aitrends.search.field_tokens`)."""
+    row = con.execute("SELECT fields FROM fact_tokens WHERE fact = ?", (fact_id,)).fetchone()
+    return tuple(row[0].split("\t")) if row else ("",) * len(FTS_FIELDS)
 
 
 def _phrase(token: str) -> str:
@@ -168,57 +171,151 @@ def is_export(con: sqlite3.Connection) -> bool:
 
 
 def write_database(
-    kb: KnowledgeBase, path: str | os.PathLike[str], *, force: bool = False, as_of: dt.date | None = None
+    source: Index,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    as_of: dt.date | None = None,
+    models: KnowledgeBase | Callable[[], KnowledgeBase] | None = None,
 ) -> list[Path]:
-    """Write ``kb`` as a SQLite database at ``path`` (with full-text search) and its Datasette
-    metadata beside it as ``<name>.metadata.json``; return both paths.
+    """Write the knowledge base as a SQLite database at ``path`` (with full-text search) and
+    its Datasette metadata beside it as ``<name>.metadata.json``; return both paths.
+
+    ``source`` is the index (or a knowledge base, whose index is opened): every table is
+    copied from it as it is read. ``models`` (the knowledge base, or a function loading it;
+    by default ``source`` when it is one) is needed for the two analyses the index does not
+    hold: ``trends`` (:meth:`KnowledgeBase.trends`) and ``fact_related``
+    (:func:`aitrends.relate.related`, up to :data:`RELATED_MAX_FACTS` facts).
 
     Forecast status in the records is judged on ``as_of`` (default today). Both files are
     written through a temporary file and a rename; an existing file is not overwritten unless
     ``force`` is given (:class:`~aitrends.atomic.ExistsError`).
     """
+    from .export import opened
+
     path = Path(path)
     meta_path = path.with_name(f"{path.stem}.metadata.json")
     for p in (path, meta_path):
         if p.exists() and not force:
             raise ExistsError(f"{p} exists; use --force to overwrite it")
-    with atomic_path(path, force=force) as tmp:
-        con = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            _write(con, kb, as_of or dt.date.today())
-        finally:
-            con.close()
+    if models is None and not isinstance(source, sqlite3.Connection):
+        models = source
+    with opened(source) as index:
+        with atomic_path(path, force=force) as tmp:
+            con = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                _write(con, index, models, as_of or dt.date.today())
+            finally:
+                con.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # written with synchronous = OFF: on disk before the rename
+            finally:
+                os.close(fd)
+        numbers = counts(index)
     with atomic_path(meta_path, force=force) as tmp:
-        text = json.dumps(datasette_metadata(path.stem, counts(kb)), ensure_ascii=False, indent=2)
+        text = json.dumps(datasette_metadata(path.stem, numbers), ensure_ascii=False, indent=2)
         tmp.write_text(text + "\n", encoding="utf-8")
     return [path, meta_path]
 
 
-def counts(kb: KnowledgeBase) -> dict[str, int]:
+def counts(index: sqlite3.Connection) -> dict[str, int]:
     """The numbers the metadata's description gives."""
-    return {"facts": len(kb.table("facts")), "sources": len(kb.table("sources"))}
+    (facts,) = index.execute("SELECT count(*) FROM facts").fetchone()
+    (sources,) = index.execute("SELECT count(*) FROM sources").fetchone()
+    return {"facts": facts, "sources": sources}
 
 
-def _relative_file(kb: KnowledgeBase, fact: Any) -> str:
-    """The file a fact was read from, relative to its data directory (POSIX separators)."""
-    origin = kb.origin(fact)
-    file = Path(os.path.abspath(origin.file))
-    if 0 <= origin.layer < len(kb.dirs):
+def _relative(file: str, root: str | None) -> str:
+    """A data file's path relative to its data directory (POSIX separators), else its name."""
+    if root is not None:
         try:
-            return file.relative_to(os.path.abspath(kb.dirs[origin.layer])).as_posix()
+            return PurePath(os.path.abspath(file)).relative_to(os.path.abspath(root)).as_posix()
         except ValueError:
             pass
-    return file.name
+    return PurePath(file).name
 
 
-def _write(con: sqlite3.Connection, kb: KnowledgeBase, as_of: dt.date) -> None:
-    from . import index
+def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _copy(con: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into ``table`` as they are read, :data:`aitrends.export.BATCH` at a time."""
+    from .export import BATCH
+
+    for batch in _batches(rows, BATCH):
+        marks = ",".join("?" * len(batch[0]))
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", batch)  # noqa: S608 - known tables
+
+
+REFERENCE_ORDER = {
+    "entities": "type = 'organization', id",
+    "people": "id",
+    "organizations": "id",
+    "topics": "id",
+    "metrics": "id",
+    "sources": "id",
+    "resolutions": "fact",
+}
+"""The public reference tables of the index and the order their rows are copied in (people
+before organizations, each by id, as the knowledge base lists them)."""
+LINK_TABLES = ("fact_topics", "fact_speakers", "fact_cited", "fact_about", "fact_links")
+
+
+def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any, ...]]:
+    """The rows of the export's ``facts``, by id: the index's, with the record for ``as_of``,
+    the file relative to its data directory, and :data:`EXTRA_FACT_COLUMNS`."""
+    from .query import dated_record
+
+    dirs = json.loads(index.execute("SELECT value FROM meta WHERE key = 'dirs'").fetchone()[0])
+    layers = dict(index.execute("SELECT path, layer FROM files").fetchall())
+    relative: dict[str, str] = {}
+    rows = index.execute("SELECT * FROM facts ORDER BY id")
+    names = [d[0] for d in rows.description]
+    at = {name: i for i, name in enumerate(names)}
+    for row in rows:
+        record = dated_record(
+            row[at["kind"]], row[at["horizon_end"]], row[at["resolved"]], row[at["record"]], as_of
+        )
+        rate = (json.loads(record).get("rate_normalized") or {}) if '"rate_normalized"' in record else {}
+        file = row[at["file"]]
+        if file not in relative:  # many facts a file
+            layer = layers.get(file)
+            root = dirs[layer] if layer is not None and 0 <= layer < len(dirs) else None
+            relative[file] = _relative(file, root)
+        date_start = row[at["date_start"]]
+        yield (
+            *row[: at["record"]],
+            record,
+            relative[file],
+            *row[at["file"] + 1 :],
+            int(date_start[:4]) if date_start else None,
+            rate.get("annual_factor"),
+            rate.get("halving_months"),
+            rate.get("percent_per_year"),
+        )
+
+
+def _write(
+    con: sqlite3.Connection,
+    index: sqlite3.Connection,
+    models: KnowledgeBase | Callable[[], KnowledgeBase] | None,
+    as_of: dt.date,
+) -> None:
+    from . import index as layout
     from .cache import APPLICATION_ID, SCHEMA_VERSION
-    from .records import fact_record
-    from .relate import related
 
     con.execute("PRAGMA journal_mode = OFF")
-    con.executescript(index.SCHEMA)
+    con.execute("PRAGMA synchronous = OFF")  # a temporary file, synced before it is renamed
+    con.executescript(layout.SCHEMA)
     for table in PRIVATE_TABLES:
         con.execute(f"DROP TABLE {table}")
     con.executescript(EXPORT_SCHEMA)
@@ -227,59 +324,88 @@ def _write(con: sqlite3.Connection, kb: KnowledgeBase, as_of: dt.date) -> None:
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     con.execute("BEGIN")
-    refs = index._reference_rows(kb)
-    for table in PRIVATE_TABLES:
-        refs.pop(table, None)
-    for table, rows in refs.items():
-        index._insert(con, table, rows)
-    index._insert(con, "resolutions", index._resolution_rows(kb))
-    for f in kb.all_facts:
-        origin = kb.origin(f)
-        item = origin.path[1] if len(origin.path) > 1 and isinstance(origin.path[1], int) else 0
-        fact_rows = index._fact_rows(kb, f, _relative_file(kb, f), item)
-        rec = fact_record(kb, f, as_of=as_of)
-        said = kb.said(f)
-        rate = rec.get("rate_normalized") or {}
-        fact_rows["facts"] = [
-            (*row[:-3], json.dumps(rec, ensure_ascii=False), *row[-2:])
-            + (
-                said.start.year if said else None,
-                rate.get("annual_factor"),
-                rate.get("halving_months"),
-                rate.get("percent_per_year"),
+    for table, order in REFERENCE_ORDER.items():
+        _copy(con, table, index.execute(f"SELECT * FROM {table} ORDER BY {order}"))  # noqa: S608
+    _copy(con, "facts", _fact_rows(index, as_of))
+    for table in LINK_TABLES:
+        columns = ", ".join(r[1] for r in con.execute(f"PRAGMA table_info({table})"))
+        _copy(con, table, index.execute(f"SELECT {columns} FROM {table} ORDER BY fact, position"))  # noqa: S608
+    # the full-text index: facts were inserted by id, so the n-th fact by id has rowid n
+    _copy(
+        con,
+        f"{FTS_TABLE} (rowid, {', '.join(FTS_FIELDS)})",
+        (
+            (rowid, *fields.split("\t"))
+            for rowid, (fields,) in enumerate(
+                index.execute("SELECT fields FROM fact_tokens ORDER BY fact"), start=1
             )
-            for row in fact_rows["facts"]
-        ]
-        for table, table_rows in fact_rows.items():
-            index._insert(con, table, table_rows)
-        if len(kb.all_facts) <= RELATED_MAX_FACTS:
-            index._insert(
-                con,
-                "fact_related",
-                [
-                    (f.id, i, r.fact.id, json.dumps(r.reasons, ensure_ascii=False))
-                    for i, r in enumerate(related(kb, f.id, limit=RELATED_PER_FACT))
-                ],
-            )
-    rowids = dict(con.execute("SELECT id, rowid FROM facts").fetchall())
-    marks = ",".join("?" * (len(FTS_FIELDS) + 1))
-    con.executemany(
-        f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_FIELDS)}) VALUES ({marks})",
-        [(rowids[f.id], *search_tokens(kb, f)) for f in kb.all_facts],
+        ),
     )
+    _analyses(con, index, models)
+    con.execute("COMMIT")
+    con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    con.execute("VACUUM")
+    con.execute("PRAGMA journal_mode = DELETE")
+
+
+TREND_FACTS = (
+    "SELECT id FROM facts WHERE json_extract(record, '$.rate') IS NOT NULL "
+    "OR (metric IS NOT NULL AND json_extract(record, '$.quantity') IS NOT NULL)"
+)
+"""The facts :meth:`KnowledgeBase.trends` reads: those stating a rate (stated trends) and the
+figures of a metric (implied ones)."""
+REPEATS = ("paraphrases", "same-as")
+"""Links that make a fact a repeat of another, which trends shows once."""
+
+
+def trend_models(index: sqlite3.Connection) -> KnowledgeBase:
+    """The knowledge base :meth:`KnowledgeBase.trends` needs, from the index: the reference
+    records and the facts of :data:`TREND_FACTS`, with the facts they repeat (:data:`REPEATS`),
+    so that a repeat is left out as it is among all the facts."""
+    from .index import models_of
+
+    ids = {r[0] for r in index.execute(TREND_FACTS)}
+    marks = ",".join("?" * len(REPEATS))
+    for fact, target in index.execute(f"SELECT fact, target FROM fact_links WHERE rel IN ({marks})", REPEATS):
+        if fact in ids:
+            ids.add(target)
+    return models_of(index, ids)
+
+
+def _analyses(
+    con: sqlite3.Connection,
+    index: sqlite3.Connection,
+    models: KnowledgeBase | Callable[[], KnowledgeBase] | None,
+) -> None:
+    """``trends`` and ``fact_related``, computed by the analyses over models
+    (:mod:`aitrends.trends`, :mod:`aitrends.relate`), which the index does not store. Trends
+    need only the facts with rates and figures: they are made from the index's records
+    (:func:`trend_models`). Related facts compare every fact with every other: they need the
+    whole knowledge base (``models``), and are left out above :data:`RELATED_MAX_FACTS`."""
+    (n,) = index.execute("SELECT count(*) FROM facts").fetchone()
+    if models is not None and n <= RELATED_MAX_FACTS:
+        from .relate import related
+
+        kb = models if not callable(models) else models()
+        _copy(
+            con,
+            "fact_related",
+            (
+                (f.id, i, r.fact.id, json.dumps(r.reasons, ensure_ascii=False))
+                for f in kb.all_facts
+                for i, r in enumerate(related(kb, f.id, limit=RELATED_PER_FACT))
+            ),
+        )
+    partial = trend_models(index)
     trend_rows = []
-    for i, t in enumerate(kb.trends(), start=1):
-        r = t.record(kb)
+    for i, t in enumerate(partial.trends(), start=1):
+        r = t.record(partial)
         trend_rows.append(
             (i, r["origin"], r["metric"], r["direction"], r["annual_factor"], r["annual_factor_low"])
             + (r["annual_factor_high"], r["months_to_factor_two"], r["percent_per_year"], r["bound"])
             + (r["stated"], *(json.dumps(r[k], ensure_ascii=False) for k in TREND_LISTS), r["date"])
         )
-    index._insert(con, "trends", trend_rows)
-    con.execute("COMMIT")
-    con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
-    con.execute("VACUUM")
-    con.execute("PRAGMA journal_mode = DELETE")
+    _copy(con, "trends", trend_rows)
 
 
 TREND_LISTS = ("facts", "speaker_names", "sources", "topics")

@@ -18,6 +18,8 @@ from .dates import PartialDate
 from .quantity import percent_per_year, rate_bounds, time_to_factor_two
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from .kb import KnowledgeBase
 
 CONSISTENT = 0.05
@@ -183,9 +185,10 @@ def months_between(a: PartialDate, b: PartialDate) -> float:
     return (b.midpoint - a.midpoint).days / (365.25 / 12)
 
 
-def _duplicates(facts: list[m.FactBase]) -> set[str]:
-    """Facts that paraphrase or repeat another fact of the list (shown once, by default)."""
-    ids = {f.id for f in facts}
+def _duplicates(facts: list[m.FactBase], among: Collection[str] | None = None) -> set[str]:
+    """Facts of the list that paraphrase or repeat another fact of it (shown once, by
+    default), or of ``among`` (the ids of a larger list this one was taken from)."""
+    ids = {f.id for f in facts} if among is None else among
     return {
         f.id
         for f in facts
@@ -210,6 +213,15 @@ def metric_and_descendants(kb: KnowledgeBase, metric: str) -> set[str]:
     return out
 
 
+NUMBERS = (
+    "SELECT fact FROM fact_rates UNION SELECT id FROM facts WHERE quantity_unit IS NOT NULL AND "
+    "(metric IS NOT NULL OR lower(quantity_unit) IN ('times', 'percent') OR quantity_unit GLOB '*[^ -~]*')"
+)
+"""The facts that state a rate, or a quantity on a metric or a ratio ('times', 'percent', in
+any case: SQLite folds ASCII only, so units beyond it are kept too), in the compiled index:
+the only ones a trend or a check starts from (:meth:`~aitrends.kb.KnowledgeBase.fact_candidates`)."""
+
+
 def trends(
     kb: KnowledgeBase,
     *,
@@ -224,11 +236,11 @@ def trends(
     left out unless ``repeats``.
     """
     metrics = {x for mid in kb.resolve_many("metrics", metric) for x in metric_and_descendants(kb, mid)}
-    facts = kb.facts(topic=topic, person=person)
-    if metrics:
-        facts = [f for f in facts if f.metric in metrics]
+    ids = kb.fact_ids(topic=topic, person=person, metric=sorted(metrics) or None)
+    numbers = {f.id: f for f in kb.fact_candidates(NUMBERS)}  # the only facts that give a rate
+    facts = [numbers[i] for i in ids if i in numbers]
     if not repeats:
-        dup = _duplicates(facts)
+        dup = _duplicates(facts, among=set(ids))
         facts = [f for f in facts if f.id not in dup]
     found = stated_trends(kb, facts) + implied_trends(kb, facts)
     return sorted(
@@ -345,7 +357,7 @@ def ratio_checks(kb: KnowledgeBase) -> list[Check]:
     """A stated ratio ('75x', '3% of') against the two figures it is derived from."""
     out = []
     facts = kb.table("facts")
-    for f in kb.all_facts:
+    for f in kb.fact_candidates(NUMBERS):
         q = f.quantity
         if q is None or q.unit.lower() not in ("times", "percent") or q.value is None:
             continue
@@ -401,11 +413,11 @@ def rate_checks(kb: KnowledgeBase) -> list[Check]:
     """Stated rates against the rates implied by dated figures on the same (or a narrower)
     metric, and against the stated rates they are derived from or repeat."""
     out = []
-    all_facts = kb.all_facts
-    implied = implied_trends(kb, all_facts)
+    numbers = kb.fact_candidates(NUMBERS)
+    implied = implied_trends(kb, numbers)
     facts = kb.table("facts")
-    dup = _duplicates(all_facts)
-    for f in all_facts:
+    dup = _duplicates(numbers, among=facts.keys())
+    for f in numbers:
         if f.rate is None or f.id in dup:
             continue
         slow, central, fast = rate_bounds(f.rate)
@@ -470,7 +482,8 @@ def cagr_checks(kb: KnowledgeBase) -> list[Check]:
     """A compound annual growth rate (a 1-year growth rate on a metric) against the start and
     end values of that metric."""
     out = []
-    for f in kb.all_facts:
+    numbers = kb.fact_candidates(NUMBERS)
+    for f in numbers:
         r = f.rate
         if (
             r is None
@@ -481,7 +494,7 @@ def cagr_checks(kb: KnowledgeBase) -> list[Check]:
             continue
         if f.quantity is None or f.quantity.unit != "percent":
             continue
-        for t in implied_trends(kb, [g for g in kb.all_facts if g.metric == f.metric]):
+        for t in implied_trends(kb, [g for g in numbers if g.metric == f.metric]):
             verdict, diff = _verdict(
                 (r.factor - 1) * 100, (t.annual_factor - 1) * 100, (t.annual_factor - 1) * 100
             )

@@ -54,6 +54,7 @@ LAYERS = {
         "claims",
         "ledger",
         "index",
+        "hydrate",
         "textsearch",
         "export",
         "sqlite_export",

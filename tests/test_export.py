@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sqlite3
 import sys
 import types
 
@@ -202,9 +203,15 @@ class TestCommand:
     def test_sqlite_is_delegated_to_the_sqlite_export(self, kb, runner, tmp_path, monkeypatch):
         calls = []
         fake = types.ModuleType("aitrends.sqlite_export")
+
         # written into a temporary directory beside the target, then renamed into place
-        fake.write_database = lambda kb, path, force=False, as_of=None: (
-            calls.append((len(kb.all_facts), path.name, path.parent.parent == tmp_path)),
+        def facts(source):  # the CLI passes the index, the Python API may pass a knowledge base
+            if isinstance(source, sqlite3.Connection):
+                return source.execute("SELECT count(*) FROM facts").fetchone()[0]
+            return len(source.all_facts)
+
+        fake.write_database = lambda source, path, force=False, as_of=None, models=None: (
+            calls.append((facts(source), path.name, path.parent.parent == tmp_path)),
             path.write_text("db", encoding="utf-8"),
             [path],
         )[-1]

@@ -19,15 +19,8 @@ from .conftest import FIXTURE_DATA
 
 DERIVED = (
     *index._FACT_TABLES,  # every per-fact table, fact_cells included
-    "entities",
-    "people",
-    "organizations",
-    "topics",
-    "metrics",
-    "sources",
+    *index._REFERENCE_TABLES,
     "resolutions",
-    "names",
-    "lookups",
     "vocabulary",  # the English tokens of the postings, for typos in searches
 )
 
@@ -331,7 +324,7 @@ class TestFreshness:
         path = Path(cache.index_path([str(FIXTURE_DATA)]))
         from aitrends.sqlite_export import write_database
 
-        write_database(kb, path)
+        write_database(kb, path, force=True)  # (over the index the export itself was read from)
         assert refresh(FIXTURE_DATA).full
 
     def test_a_read_only_cache_location_means_no_cache(self, tmp_path, monkeypatch):

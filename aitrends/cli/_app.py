@@ -51,6 +51,8 @@ class State:
     """The knowledge base of this command, once loaded (its typo corrections are shown)."""
     store: sqlite3.Connection | None = None
     """The index this command reads (:func:`_store`)."""
+    store_opened: bool = False
+    """The index was asked for (``store`` None then means that the data has problems)."""
 
 
 # ---------------------------------------------------------------- shared options
@@ -246,27 +248,52 @@ def cli_errors(func: F) -> F:
 
 
 def _kb() -> KnowledgeBase:
+    """The knowledge base of this command: hydrated from the index (:mod:`aitrends.hydrate`)
+    when the data is valid, else loaded from the YAML, which raises the loader's
+    :class:`~aitrends.errors.DataError` listing every problem with its file and line."""
+    if State.kb is None:
+        con = _open_store()
+        if con is None:
+            State.kb = _load_yaml()
+        else:
+            from ..hydrate import knowledge_base
+
+            State.kb = knowledge_base(con, _dirs())
+    return State.kb
+
+
+def _load_yaml() -> KnowledgeBase:
     from ..kb import load
 
-    State.kb = load(*State.data_dirs, bundled=State.bundled)
-    return State.kb
+    return load(*State.data_dirs, bundled=State.bundled)
+
+
+def _dirs() -> list[str]:
+    """The data directories of this command, lowest layer first, as given."""
+    from ..config import data_dirs
+
+    return data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
+
+
+def _open_store() -> sqlite3.Connection | None:
+    """The index of this command (:func:`aitrends.store.connect`), None when the data has problems."""
+    if not State.store_opened:
+        from ..store import connect, in_memory
+
+        dirs = _dirs()
+        State.store = in_memory(dirs) if State.no_cache else connect(dirs)
+        State.store_opened = True
+    return State.store
 
 
 def _store() -> sqlite3.Connection:
     """The index this command reads (:func:`aitrends.store.connect`: the cached one, else one
     built in memory, as with ``--no-cache``). Data with problems raises the loader's
     :class:`~aitrends.errors.DataError`, which lists every problem."""
-    if State.store is not None:
-        return State.store
-    from ..config import data_dirs
-    from ..store import connect, in_memory
-
-    dirs = data_dirs([str(d) for d in State.data_dirs] or None, bundled=State.bundled)
-    con = in_memory(dirs) if State.no_cache else connect(dirs)
+    con = _open_store()
     if con is None:
         _kb()  # reports the problems
         raise AitrendsError("the compiled index could not be built; set AITRENDS_DEBUG=1 and try again")
-    State.store = con
     return con
 
 
@@ -461,6 +488,7 @@ def main_callback(
     State.data_dirs = [Path(d) for d in data_dir or []]
     State.kb = None
     State.store = None
+    State.store_opened = False
     State.no_cache = no_cache
     State.bundled = False if no_bundled else None
     if max_file_size is not None:

@@ -15,6 +15,7 @@ from ._app import (
     PredictorOpt,
     _completer,
     _day,
+    _dirs,
     _emit,
     _err,
     _kb,
@@ -57,7 +58,9 @@ def export(
         raise UsageError(
             "empty export path (give a file, a directory for --to csv, or - for standard output)"
         )
-    written = run(_kb(), to, path, force=force, as_of=_day(as_of), stdout=sys.stdout)
+    # from the index, as it is read; the knowledge base is loaded only for what the SQLite
+    # export computes from the models (trends, related facts)
+    written = run(_store(), to, path, force=force, as_of=_day(as_of), stdout=sys.stdout, models=_kb)
     for p in written:
         _err(f"wrote {p}")
 
@@ -91,7 +94,7 @@ def serve(
 
     require_datasette()
     day = _day(as_of)
-    served = serving_export(_kb(), as_of=day)
+    served = serving_export(_store(), dirs=_dirs(), as_of=day, models=_kb)
     _err(f"{'built' if served.built else 'reusing'} {served.database}")
     where = f"http://{host}:{port}/" if port else f"{host} on a free port (Datasette prints it)"
     _err(f"serving {where} (Ctrl-C to stop)")
