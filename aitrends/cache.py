@@ -30,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of the database layout; a database of another version is rebuilt."""
 APPLICATION_ID = 0x41495452
 """``PRAGMA application_id`` of an aitrends database ('AITR'); any other is foreign."""
@@ -38,8 +38,21 @@ CELL_SEPARATOR = "\x1f"
 """Between a row's table cells in ``fact_cells`` (safe text never holds a control character)."""
 PLACEHOLDER = "\x00"
 """Prefix of the placeholder of a daily field in stored JSON (no data string holds a NUL)."""
-DAILY = {"status", "as_of", "days_to_due"}
-"""Fields of a forecast's record that change with the day; the fast path recomputes them."""
+DAILY = {"status", "as_of", "days_to_due", "resolution"}
+"""Fields of a forecast's record that change with the day; the fast path recomputes them
+(:func:`aitrends.query.daily_fields`, from the stored ``horizon_end`` and ``resolved``)."""
+
+
+def filled(text: str, fields: Mapping[str, object]) -> str:
+    """A record stored as indented JSON with :data:`DAILY` placeholders (an item of a list,
+    :func:`aitrends.index._fact_text`), with ``fields`` (:func:`aitrends.query.daily_fields`)
+    written in: the bytes ``json.dumps(records, ensure_ascii=False, indent=2)`` gives."""
+    for key, value in fields.items():
+        shown = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        text = text.replace(json.dumps(PLACEHOLDER + key), shown)
+    return text
+
+
 RACY_NS = 2_000_000_000
 """A file modified less than this before it was last hashed may change again without its size
 or timestamps changing (timestamps are coarse on some file systems): it is hashed again."""

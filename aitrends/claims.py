@@ -168,8 +168,7 @@ def _texts(con: sqlite3.Connection, form: str, rows: Sequence[Any], day: dt.date
             yield text + "\n" if form == "jsonl" else text
             continue
         if row["kind"] == "forecast":
-            for key, value in daily_fields(row["horizon_end"], row["resolved"], day).items():
-                text = text.replace(json.dumps(cache.PLACEHOLDER + key), json.dumps(value))
+            text = cache.filled(text, daily_fields(row["horizon_end"], row["resolved"], day))
         yield text
 
 

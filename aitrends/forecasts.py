@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from . import clock
 from . import models as m
 from .dates import PartialDate
+from .query import daily_fields
 from .query import describe_due as describe_due  # re-exported: it lives with the status
-from .query import forecast_status
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
@@ -74,28 +75,48 @@ def horizon_interval(
     return start, PartialDate(start.year, start.month).end
 
 
+def resolutions_of(kb: KnowledgeBase, fact_id: str) -> list[m.Resolution]:
+    """Every resolution of ``fact_id``: its history (the superseded ones, in load order), then
+    its current one."""
+    out = [r for r, _ in kb.resolution_history.get(fact_id, [])]
+    current = kb.resolutions.get(fact_id)
+    return out + [current] if current is not None else out
+
+
+def resolutions_json(kb: KnowledgeBase, fact_id: str) -> str | None:
+    """The resolutions of ``fact_id`` (:func:`resolutions_of`) as the JSON list the index stores
+    in ``facts.resolved`` (None when it has none), from which
+    :func:`aitrends.query.daily_fields` judges the forecast on any day."""
+    found = resolutions_of(kb, fact_id)
+    if not found:
+        return None
+    return json.dumps([r.model_dump(mode="json") for r in found], ensure_ascii=False)
+
+
+def _daily(kb: KnowledgeBase, fact: m.Forecast, end: dt.date | None, as_of: dt.date) -> dict[str, Any]:
+    history = [r.model_dump(mode="json") for r in resolutions_of(kb, fact.id)]
+    return daily_fields(end.isoformat() if end else None, history, as_of)
+
+
 def status(kb: KnowledgeBase, fact: m.Forecast, as_of: dt.date) -> Status:
-    """resolved if a resolution exists; undated with no deadline; due once the horizon has
-    ended; else open (see :func:`aitrends.query.forecast_status`)."""
-    interval = horizon_interval(fact.horizon, kb.said(fact))
-    end = interval[1] if interval is not None else None
-    return Status(forecast_status(end, fact.id in kb.resolutions, as_of))
+    """resolved if a resolution stood on ``as_of`` (recorded by then); undated with no
+    deadline; due once the horizon has ended; else open (see
+    :func:`aitrends.query.daily_fields`)."""
+    return Status(_daily(kb, fact, _end(kb, fact), as_of)["status"])
 
 
 def forecast_record(kb: KnowledgeBase, fact: m.Forecast, *, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Deadline, status and resolution of a forecast, for records and tables."""
+    """Deadline, status and resolution of a forecast on ``as_of`` (today), for records and
+    tables: the resolution that stood that day (:func:`aitrends.query.resolution_on`), so a
+    resolution recorded later is not seen."""
     as_of = as_of or clock.today()
     interval = horizon_interval(fact.horizon, kb.said(fact))
     start, end = interval if interval is not None else (None, None)
-    res = kb.resolutions.get(fact.id)
     return {
         "horizon_start": start.isoformat() if start else None,
         "horizon_end": end.isoformat() if end else None,
         "horizon_relative": interval is None,
-        "status": status(kb, fact, as_of).value,
-        "as_of": as_of.isoformat(),
-        "days_to_due": (end - as_of).days if end else None,
-        "resolution": res.model_dump(mode="json") if res else None,
+        **_daily(kb, fact, end, as_of),
     }
 
 
@@ -142,7 +163,7 @@ def ledger(
                 (
                     fact.id,
                     end.isoformat() if end else None,
-                    fact.id in kb.resolutions,
+                    resolutions_json(kb, fact.id),
                     fact.topics,
                     fact.speaker,
                     cited,

@@ -10,8 +10,10 @@ One layout serves two uses:
 - the **export** (:func:`aitrends.sqlite_export.write_database`, ``aitrends export --to
   sqlite``): the public tables of this layout, with full-text search and Datasette metadata.
 
-Tables: ``facts`` (one row per fact, filter fields as columns, and ``record``: the complete
-JSON record of :func:`aitrends.records.fact_record`), ``sources``, ``entities`` (people and
+Tables: ``facts`` (one row per fact, filter fields as columns, ``record``: the complete
+JSON record of :func:`aitrends.records.fact_record`, and for a forecast ``resolved``: its
+resolutions with their ``recorded`` and ``superseded`` dates as JSON, from which
+:func:`aitrends.query.daily_fields` judges it on any day), ``sources``, ``entities`` (people and
 organizations share one namespace), ``people``, ``organizations``, ``topics`` (with
 ``parent``), ``metrics``, ``resolutions``, the link tables ``fact_topics``,
 ``fact_speakers``, ``fact_cited``, ``fact_about`` and ``fact_links``, ``names`` (the lookup
@@ -74,6 +76,7 @@ from .cache import (
 )
 from .config import debug_enabled, lock_timeout
 from .errors import DataError
+from .forecasts import resolutions_json
 from .kb import KnowledgeBase, _names, _words, search_fields
 from .loader import REFERENCE_FILES, Limits, Loaded, Origin, RawData, load_file
 from .query import filter_columns
@@ -189,7 +192,7 @@ CREATE TABLE facts (
     quantity_unit TEXT,
     horizon_start TEXT,
     horizon_end TEXT,
-    resolved INTEGER,
+    resolved TEXT,
     record TEXT NOT NULL,
     file TEXT NOT NULL,
     item INTEGER NOT NULL
@@ -391,7 +394,8 @@ def _fact_text(
     with :data:`DAILY` fields as placeholders) in ``fact_text``; its table cells, with the
     fields a table is filtered and sorted by, in ``fact_cells`` (a narrow table, so that a
     table of thousands of facts reads few pages); and in both whether it may print it at all:
-    its record and cells must not change with the day except in the fields it fills in."""
+    its record and cells must not change with the day except in the fields it fills in (a
+    forecast's status, days to due and the resolution that stood that day)."""
     columns = table_columns()
     cells = {name: _cells(rec, cols) for name, cols in columns.items()}
     fast, shown = True, rec
@@ -461,7 +465,7 @@ def _fact_rows(
         q.unit if q else None,
         rec.get("horizon_start"),
         rec.get("horizon_end"),
-        int(f.id in kb.resolutions) if forecast else None,
+        resolutions_json(kb, f.id) if forecast else None,
         _dumps(rec),
         file,
         item,
@@ -1102,13 +1106,23 @@ def _reindex(
     new_res = {r.fact: _record_json(r) for r in merged.resolutions.values()}
     old_res = dict(con.execute("SELECT fact, record FROM resolutions").fetchall())
     changed_res = {k for k in new_res.keys() | old_res.keys() if new_res.get(k) != old_res.get(k)}
+    # and among their histories (a superseded resolution decides a forecast's past days)
+    new_history = {
+        k: resolutions_json(merged, k) for k in merged.resolutions.keys() | merged.resolution_history.keys()
+    }
+    old_history = dict(con.execute("SELECT id, resolved FROM facts WHERE resolved IS NOT NULL").fetchall())
+    changed_history = {
+        k for k in new_history.keys() | old_history.keys() if new_history.get(k) != old_history.get(k)
+    }
 
     kinds = _Kinds(con, dict.fromkeys(merge_ids) | {i: stub.kind for i, stub in winners.items()})
 
     # the facts to re-check: changed ones, and those an outside change can affect
     where: dict[str, tuple[str, int]] = {i: (stub.file, stub.item) for i, stub in winners.items()}
     affected = (
-        _referring(con, changed_refs) | {i for i in changed_res if i in kinds} | _linking(con, merge_ids)
+        _referring(con, changed_refs)
+        | {i for i in changed_res | changed_history if i in kinds}
+        | _linking(con, merge_ids)
     )
     for fact_id in sorted(affected - merge_ids):
         row = con.execute("SELECT file, item FROM facts WHERE id = ?", (fact_id,)).fetchone()

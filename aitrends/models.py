@@ -465,10 +465,11 @@ class Resolution(Model):
     note: str | None = None
     """Anything else about the judgement."""
     recorded: PartialDate | None = None
-    """When the resolution was written down (``aitrends resolve`` sets it); ``scores --as-of``
-    counts it from then. Defaults to ``date``."""
+    """When the resolution was written down (``aitrends resolve`` sets it); every ``--as-of``
+    (``forecasts``, ``show``, ``scores``...) counts it from then. Defaults to ``date``."""
     superseded: PartialDate | None = None
-    """When a later resolution replaced this one (``resolve --replace``); kept as history."""
+    """When a later resolution replaced this one (``resolve --replace``); kept as history, it
+    still counts ``--as-of`` a day before then."""
 
     @property
     def recorded_on(self) -> dt.date:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import sqlite3
 
 TYPE_CHECKING = False
@@ -143,7 +144,7 @@ def interval(text: str) -> tuple[str, str] | None:
 
 
 def forecast_status(end: dt.date | None, resolved: bool, as_of: dt.date) -> str:
-    """``resolved`` once a resolution is recorded; ``undated`` when the forecast has no
+    """``resolved`` once a resolution stands (:func:`standing`: recorded by ``as_of``); ``undated`` when the forecast has no
     deadline (no horizon, an open end, or a relative horizon of unknown start), so it can never
     fall due; ``due`` once the horizon has ended (its last day is before ``as_of``); else
     ``open`` (the deadline is ahead)."""
@@ -210,15 +211,67 @@ def date_range(since: Any, until: Any) -> tuple[tuple[str, str] | None, tuple[st
 
 
 def daily_fields(horizon_end: str | None, resolved: Any, today: dt.date) -> dict[str, Any]:
-    """A forecast's fields that change with the day (``status``, ``as_of``, ``days_to_due``),
-    from its stored deadline and whether it is resolved, as
-    :func:`aitrends.forecasts.forecast_record` computes them."""
+    """A forecast's fields that change with the day (``status``, ``as_of``, ``days_to_due``,
+    ``resolution``), from its stored deadline and its resolutions (``resolved``: the history of
+    :func:`resolution_on`, as JSON or a list), as :func:`aitrends.forecasts.forecast_record`
+    computes them: the record as it stood on ``today``, never looking ahead."""
     end = dt.date.fromisoformat(horizon_end) if horizon_end else None
+    resolution = resolution_on(resolved, today)
     return {
-        "status": forecast_status(end, bool(resolved), today),
+        "status": forecast_status(end, resolution is not None, today),
         "as_of": today.isoformat(),
         "days_to_due": (end - today).days if end else None,
+        "resolution": resolution,
     }
+
+
+# ---------------------------------------------------------------- resolutions as of a day
+
+
+def resolution_history(resolved: Any) -> list[dict[str, Any]]:
+    """The resolutions of a forecast as records (``fact``, ``outcome``, ``date``, ...,
+    ``recorded``, ``superseded``; dates as written, ``2026``, ``2026-06`` or ``2026-06-01``):
+    from the JSON the index stores (a list), a list of them, or nothing (None, empty)."""
+    if not resolved:
+        return []
+    if isinstance(resolved, str):
+        history: list[dict[str, Any]] = json.loads(resolved)
+        return history
+    return list(resolved)
+
+
+def standing(history: Sequence[dict[str, Any]], day: dt.date) -> int | None:
+    """The position in ``history`` of the resolution that stood on ``day``: the one recorded
+    last on or before that day (``recorded``, else ``date``: its first day) and not superseded
+    by then (``superseded`` after that day, or never); the first of equals. None when none
+    stood: a resolution recorded after ``day`` is not seen on ``day``. The one rule of
+    ``--as-of`` for every command (:func:`daily_fields`) and for ``scores``
+    (:func:`aitrends.resolutions.resolution_as_of`)."""
+    at = day.isoformat()
+    found, found_on = None, ""
+    for i, res in enumerate(history):
+        on = _first_day(res.get("recorded") or res["date"])
+        superseded = res.get("superseded")
+        if (
+            on <= at
+            and (superseded is None or _first_day(superseded) > at)
+            and (found is None or on > found_on)
+        ):
+            found, found_on = i, on
+    return found
+
+
+def resolution_on(resolved: Any, day: dt.date) -> dict[str, Any] | None:
+    """The record of the resolution that stood on ``day`` (:func:`standing`) among
+    ``resolved`` (:func:`resolution_history`), as it stood then: not yet ``superseded``."""
+    history = resolution_history(resolved)
+    i = standing(history, day)
+    return None if i is None else {**history[i], "superseded": None}
+
+
+def _first_day(text: Any) -> str:
+    days = interval(str(text))
+    return days[0] if days is not None else str(text)
 
 
 def dated_record(kind: str, horizon_end: str | None, resolved: Any, record: str, today: dt.date) -> str:
@@ -226,8 +279,6 @@ def dated_record(kind: str, horizon_end: str | None, resolved: Any, record: str,
     for ``today``: what :func:`aitrends.records.fact_record` gives on that day."""
     if kind != "forecast":
         return record
-    import json
-
     rec = json.loads(record)
     rec.update(daily_fields(horizon_end, resolved, today))
     return json.dumps(rec, ensure_ascii=False)
@@ -306,9 +357,10 @@ def select_forecasts(
 
     The one implementation of the ledger's filters: the index (:mod:`aitrends.ledger`) and
     :meth:`aitrends.KnowledgeBase.forecasts` (on :func:`forecast_table`) both run it. The
-    table ``f`` has ``id``, ``kind``, ``horizon_end`` (ISO or NULL) and ``resolved``, beside
-    ``fact_topics``, ``fact_speakers`` and ``fact_cited`` (``entity`` may be NULL); a row's
-    status is :func:`forecast_status`, registered as an SQL function."""
+    table ``f`` has ``id``, ``kind``, ``horizon_end`` (ISO or NULL) and ``resolved`` (the
+    resolutions as JSON, or NULL), beside ``fact_topics``, ``fact_speakers`` and ``fact_cited``
+    (``entity`` may be NULL); a row's status on ``day`` is that of :func:`daily_fields`,
+    registered as an SQL function."""
     con.create_function("forecast_status", 3, _status_sql, deterministic=True)
     where = ["f.kind = 'forecast'"]
     params: list[Any] = []
@@ -350,12 +402,12 @@ def select_forecasts(
 
 
 def _status_sql(horizon_end: str | None, resolved: Any, day: str) -> str:
-    end = dt.date.fromisoformat(horizon_end) if horizon_end else None
-    return forecast_status(end, bool(resolved), dt.date.fromisoformat(day))
+    status: str = daily_fields(horizon_end, resolved, dt.date.fromisoformat(day))["status"]
+    return status
 
 
 FORECAST_SCHEMA = """
-CREATE TABLE facts (id TEXT PRIMARY KEY, kind TEXT NOT NULL, horizon_end TEXT, resolved INTEGER);
+CREATE TABLE facts (id TEXT PRIMARY KEY, kind TEXT NOT NULL, horizon_end TEXT, resolved TEXT);
 CREATE TABLE fact_topics (fact TEXT NOT NULL, position INTEGER NOT NULL, topic TEXT NOT NULL);
 CREATE TABLE fact_speakers (fact TEXT NOT NULL, position INTEGER NOT NULL, entity TEXT NOT NULL);
 CREATE TABLE fact_cited (fact TEXT NOT NULL, position INTEGER NOT NULL, entity TEXT);
@@ -364,14 +416,15 @@ CREATE TABLE fact_cited (fact TEXT NOT NULL, position INTEGER NOT NULL, entity T
 
 
 def forecast_table(
-    rows: Iterable[tuple[str, str | None, bool, Sequence[str], Sequence[str], Sequence[str | None]]],
+    rows: Iterable[tuple[str, str | None, str | None, Sequence[str], Sequence[str], Sequence[str | None]]],
 ) -> sqlite3.Connection:
     """An in-memory database of :data:`FORECAST_SCHEMA` for ``(id, horizon_end, resolved,
-    topics, speakers, cited origins)`` of each forecast."""
+    topics, speakers, cited origins)`` of each forecast (``resolved``: its resolutions as
+    JSON, :func:`resolution_history`, or None), as the index stores them."""
     con = sqlite3.connect(":memory:", check_same_thread=False)
     con.executescript(FORECAST_SCHEMA)
     for fact_id, end, resolved, topics, speakers, cited in rows:
-        con.execute("INSERT INTO facts VALUES (?, 'forecast', ?, ?)", (fact_id, end, int(resolved)))
+        con.execute("INSERT INTO facts VALUES (?, 'forecast', ?, ?)", (fact_id, end, resolved))
         con.executemany(
             "INSERT INTO fact_topics VALUES (?, ?, ?)", ((fact_id, i, t) for i, t in enumerate(topics))
         )

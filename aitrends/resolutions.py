@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from . import models as m
 from .dates import PartialDate
 from .errors import AitrendsError, UsageError
-from .forecasts import Status, status_of
+from .forecasts import Status, resolutions_of, status_of
 from .loader import FACTS_DIR, display_path, is_bundled, writable_layer
+from .query import standing
 from .render import NO_TIME_STATED
 from .yamledit import append_item, remove_items, replace_items
 
@@ -201,15 +202,10 @@ def _item(res: m.Resolution) -> dict[str, Any]:
 
 def resolution_as_of(kb: KnowledgeBase, fact_id: str, as_of: dt.date | None) -> m.Resolution | None:
     """The resolution of ``fact_id`` as it stood on ``as_of``: the latest one recorded on or
-    before that day and not yet superseded then (``None`` for as of now: the current one)."""
+    before that day and not yet superseded then (``None`` for as of now: the current one).
+    The rule is :func:`aitrends.query.standing`, which every ``--as-of`` follows."""
     if as_of is None:
         return kb.resolutions.get(fact_id)
-    candidates = [r for r, _ in kb.resolution_history.get(fact_id, [])]
-    if fact_id in kb.resolutions:
-        candidates.append(kb.resolutions[fact_id])
-    live = [
-        r
-        for r in candidates
-        if r.recorded_on <= as_of and (r.superseded is None or r.superseded.start > as_of)
-    ]
-    return max(live, key=lambda r: r.recorded_on) if live else None
+    candidates = resolutions_of(kb, fact_id)
+    i = standing([r.model_dump(mode="json") for r in candidates], as_of)
+    return None if i is None else candidates[i]

@@ -281,7 +281,7 @@ class TestDailyFields:
                 ).fetchone()
                 expected = forecast_record(knowledge, fact, as_of=day)
                 got = daily_fields(row["horizon_end"], row["resolved"], day)
-                assert got == {k: expected[k] for k in ("status", "as_of", "days_to_due")}, fact.id
+                assert got == {k: expected[k] for k in cache.DAILY}, fact.id
 
 
 class TestTables:

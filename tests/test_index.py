@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import aitrends
-from aitrends import cache, config, index
+from aitrends import cache, config, index, query
 from aitrends.records import fact_record
 
 from .conftest import FIXTURE_DATA
@@ -442,7 +443,7 @@ class TestIncrementalEqualsFull:
     def test_resolutions_in_another_file(self, data_copy):
         refresh(data_copy)
         (data_copy / "facts" / "zz-resolutions.yaml").write_text(
-            "resolutions:\n  - {fact: roe-data-runs-out-2026, outcome: false, date: 2027-01, evidence: Data remains.}\n",
+            "resolutions:\n  - {fact: roe-data-runs-out-2026, outcome: false, date: 2026-01, evidence: Data remains.}\n",
             encoding="utf-8",
         )
         stats = refresh(data_copy)
@@ -452,6 +453,35 @@ class TestIncrementalEqualsFull:
             con.execute("SELECT record FROM facts WHERE id = 'roe-data-runs-out-2026'").fetchone()[0]
         )
         assert (rec["status"], rec["resolution"]["outcome"]) == ("resolved", "false")
+        assert derived(data_copy) == _fresh_build(data_copy)
+
+    def test_a_change_to_a_superseded_resolution_alone(self, data_copy):
+        """The history decides a forecast's past days: an edit of a superseded resolution only
+        rewrites the forecast's stored resolutions."""
+        path = data_copy / "facts" / "zz-resolutions.yaml"
+        text = (
+            "resolutions:\n"
+            "  - {fact: roe-data-runs-out-2026, outcome: true, date: 2026-01, evidence: First look.,\n"
+            "     recorded: 2026-02-01, superseded: 2026-06-01}\n"
+            "  - {fact: roe-data-runs-out-2026, outcome: false, date: 2026-01, evidence: Data remains.,\n"
+            "     recorded: 2026-06-01}\n"
+        )
+        path.write_text(text, encoding="utf-8")
+        refresh(data_copy)
+
+        def stood(day: str) -> object:
+            con = open_index(data_copy)
+            (history,) = con.execute(
+                "SELECT resolved FROM facts WHERE id = 'roe-data-runs-out-2026'"
+            ).fetchone()
+            res = query.daily_fields(None, history, dt.date.fromisoformat(day))["resolution"]
+            return res and res["outcome"]
+
+        assert [stood(d) for d in ("2026-01-31", "2026-02-01", "2026-06-01")] == [None, "true", "false"]
+        path.write_text(text.replace("recorded: 2026-02-01", "recorded: 2026-03-01"), encoding="utf-8")
+        stats = refresh(data_copy)
+        assert (stats.valid, stats.facts_checked) == (True, 1)
+        assert [stood(d) for d in ("2026-02-01", "2026-03-01")] == [None, "true"]
         assert derived(data_copy) == _fresh_build(data_copy)
 
     def test_layers_and_overrides(self, data_copy, tmp_path):
