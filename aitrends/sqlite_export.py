@@ -273,7 +273,7 @@ LINK_TABLES = ("fact_topics", "fact_speakers", "fact_cited", "fact_about", "fact
 def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any, ...]]:
     """The rows of the export's ``facts``, by id: the index's, with the record for ``as_of``,
     the file relative to its data directory, and :data:`EXTRA_FACT_COLUMNS`."""
-    from .query import dated_record
+    from .query import daily_fields, dated_record
 
     dirs = json.loads(index.execute("SELECT value FROM meta WHERE key = 'dirs'").fetchone()[0])
     layers = dict(index.execute("SELECT path, layer FROM files").fetchall())
@@ -285,6 +285,11 @@ def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any,
         record = dated_record(
             row[at["kind"]], row[at["horizon_end"]], row[at["resolved"]], row[at["record"]], as_of
         )
+        head = list(row[: at["record"]])
+        if row[at["kind"]] == "forecast":  # the index keeps the history; the export, the day's answer
+            head[at["resolved"]] = int(
+                daily_fields(row[at["horizon_end"]], row[at["resolved"]], as_of)["status"] == "resolved"
+            )
         rate = (json.loads(record).get("rate_normalized") or {}) if '"rate_normalized"' in record else {}
         file = row[at["file"]]
         if file not in relative:  # many facts a file
@@ -293,7 +298,7 @@ def _fact_rows(index: sqlite3.Connection, as_of: dt.date) -> Iterator[tuple[Any,
             relative[file] = _relative(file, root)
         date_start = row[at["date_start"]]
         yield (
-            *row[: at["record"]],
+            *head,
             record,
             relative[file],
             *row[at["file"] + 1 :],
@@ -439,7 +444,7 @@ FACT_COLUMN_DESCRIPTIONS = {
     "quantity_unit": "The unit of the quantity columns.",
     "horizon_start": "A forecast's horizon: first day.",
     "horizon_end": "A forecast's horizon: last day (due after it).",
-    "resolved": "1 when a forecast's resolution is recorded.",
+    "resolved": "1 when a forecast's resolution was recorded on or before the export's day (--as-of), else 0.",
     "record": "The complete record as JSON (names, normalised rate, forecast status on the export's day).",
     "file": "The data file it was read from, relative to its data directory.",
     "item": "Its position in that file.",
@@ -485,7 +490,7 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
             "select f.id, f.speaker_names as predicts, f.date as said, f.horizon_end, "
             "julianday(:as_of) - julianday(f.horizon_end) as days_overdue, f.statement "
             "from facts f where f.kind = 'forecast' and f.horizon_end < :as_of "
-            "and coalesce(f.resolved, 0) = 0 order by f.horizon_end, f.id"
+            "and coalesce(cast(f.resolved as integer), 0) = 0 order by f.horizon_end, f.id"
         ),
     },
     "trends_for_topic": {
