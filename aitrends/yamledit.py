@@ -302,9 +302,25 @@ def _render(key: str, item: Item, dash: int, newline: str) -> list[str]:
     y = _yaml()
     y.indent(mapping=2, sequence=dash + 2, offset=dash)
     out = io.StringIO()
-    y.dump({key: [dict(item)]}, out)
-    lines = out.getvalue().splitlines(keepends=True)[1:]
-    return [ln.rstrip("\r\n") + newline for ln in lines]
+    y.dump({key: [{k: _escaped(v) for k, v in item.items()}]}, out)
+    lines = out.getvalue().split("\n")[1:]  # not splitlines(): it also breaks at NEL, U+2028...
+    if lines and not lines[-1]:
+        lines.pop()  # after the last line break
+    return [ln.rstrip("\r") + newline for ln in lines]
+
+
+_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""Characters that a YAML 1.1 reader (PyYAML, which aitrends reads with) or Python's
+``str.splitlines`` takes as a line break: a text holding one is written double-quoted, where
+the emitter escapes them (``\\N``, ``\\L``...), so that it reads back the same."""
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str) and _BREAKS.intersection(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _set_empty_flow(line: str, key: str, newline: str) -> str:

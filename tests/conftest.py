@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 import aitrends
+
+settings.register_profile("reproducible", derandomize=True, database=None)
+settings.load_profile("reproducible")
+"""Property tests draw the same examples on every run and machine (the same commit gives the
+same result); set HYPOTHESIS_PROFILE=explore to draw new ones (a local hunt for bugs)."""
+settings.register_profile("explore", derandomize=False)
+if os.environ.get("HYPOTHESIS_PROFILE") == "explore":
+    settings.load_profile("explore")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_DATA = FIXTURES / "data"

@@ -247,6 +247,18 @@ def test_round_trip_keeps_the_rest_of_the_file(text: str, item: dict[str, object
         assert not [f for f in os.listdir(d) if f.endswith(".tmp")]
 
 
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c"])
+def test_a_text_with_a_line_break_of_yaml_1_1_reads_back_the_same(tmp_path: Path, char: str) -> None:
+    """NEL, the Unicode line and paragraph separators and the other breaks of YAML 1.1 (which
+    PyYAML reads) and of ``str.splitlines`` are written escaped, not raw (found by the property
+    test above: ``'x\x85y'`` came back as ``'x y'``)."""
+    p = tmp_path / "f.yaml"
+    p.write_text("resolutions: []\n", encoding="utf-8")
+    item = {"evidence": f"one{char}two", "note": "可能 会"}
+    yamledit.append_item(p, "resolutions", item)
+    assert yaml.safe_load(p.read_text(encoding="utf-8"))["resolutions"] == [item]
+
+
 class TestFlowAndQuotedKeys:
     """Flow lists are rewritten through ruamel.yaml; a quoted key is still found."""
 
