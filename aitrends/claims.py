@@ -205,12 +205,12 @@ def search(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         sel = selection(con, q, text_ids=False)
     except _Uncertain:
         return None
-    filtered = sel.kinds or sel.topics or sel.people
-    allowed = {
-        r[0] for r in select(con, Selection(kinds=sel.kinds, topics=sel.topics, people=sel.people), "f.id")
-    }
+    allowed = None  # no filter: every fact (not 100,000 ids read for nothing)
+    if sel.kinds or sel.topics or sel.people:
+        only = Selection(kinds=sel.kinds, topics=sel.topics, people=sel.people)
+        allowed = {r[0] for r in select(con, only, "f.id")}
     hits = rank(IndexPostings(con), text, fields=fields, require_all=False)
-    chosen, partial = with_fallback(hits, len(query_terms(text)), allowed if filtered else None)
+    chosen, partial = with_fallback(hits, len(query_terms(text)), allowed)
     found = records(con, chosen[: sel.limit] if sel.limit else chosen, day)
     if found is None:
         return None

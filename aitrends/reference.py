@@ -114,9 +114,25 @@ class Names:
         "UNION ALL SELECT 4, label_en FROM metrics WHERE id = ?1) ORDER BY p LIMIT 1"
     )
 
+    _ALL = (
+        "SELECT id, label_en FROM metrics",
+        "SELECT id, title_en FROM sources",
+        "SELECT id, label_en FROM topics",
+        "SELECT id, name_en FROM organizations",
+        "SELECT id, name_en FROM people",
+    )
+    """Every name, lowest priority first (a later table's name wins), for :meth:`everything`."""
+
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
         self.known: dict[str, str] = {}
+
+    def everything(self) -> Names:
+        """Look every name up at once (a listing names thousands of records: one query a
+        table instead of one a name)."""
+        for sql in self._ALL:
+            self.known.update((rid, str(name)) for rid, name in self.con.execute(sql))
+        return self
 
     def __call__(self, record_id: str) -> str:
         name = self.known.get(record_id)
@@ -143,7 +159,7 @@ def _counted(rec: dict[str, Any], counts: dict[str, int]) -> None:
 
 def _sources(con: sqlite3.Connection, one: str | None = None) -> list[dict[str, Any]]:
     """The records of every source, or of the source ``one``."""
-    names = Names(con)
+    names = Names(con) if one is not None else Names(con).everything()
     counts = _by_kind(
         con.execute(
             "SELECT source, kind, count(*) FROM facts "
