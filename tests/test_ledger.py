@@ -225,3 +225,18 @@ def test_the_file_is_shown_as_the_directory_was_given(tmp_path, monkeypatch):  #
                 assert ledger.origin(con, file, item, q) == str(kb.origin(kb.get(fact_id)))
         finally:
             con.close()
+
+
+@pytest.mark.parametrize("day", ["2024-01-01", "2026-06-15", "2026-11-23", "2031-01-01"])
+@pytest.mark.parametrize("stack", ["bundled", "track"])
+def test_forecasts_json_is_the_records_indented(runner, day, stack):  # type: ignore[no-untyped-def]
+    """``forecasts --json`` writes each forecast's stored indented JSON, filled in for the day
+    (no encoder): the same bytes as the records (``--format jsonl``, built field by field)
+    dumped as one indented list."""
+    extra = [] if stack == "bundled" else ["--data-dir", str(TRACK)]
+    as_json = normal(runner, [*extra, "forecasts", "--as-of", day, "--json"])
+    as_lines = normal(runner, [*extra, "forecasts", "--as-of", day, "-f", "jsonl"])
+    assert as_json[0] == as_lines[0] == 0
+    records = [json.loads(line) for line in as_lines[1].splitlines()]
+    assert records and all("due" in r for r in records)
+    assert as_json[1] == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
