@@ -86,3 +86,35 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"lookup/search quality gate: {ok}/{len(q.RESULTS)} correct ({100 * ok / len(q.RESULTS):.1f}%)"
         )
+
+
+def fast(capsys: pytest.CaptureFixture[str], args: list[str], **env: str) -> tuple[int, str, str] | None:
+    """What the fast path answers for ``args`` (exit code, stdout, stderr), or None when it
+    leaves the command to typer."""
+    from aitrends import fastpath
+
+    fastpath.reset()
+    capsys.readouterr()
+    code = fastpath.answer(list(args), {**os.environ, **env})
+    out, err = capsys.readouterr()
+    return None if code is None else (code, out, err)
+
+
+def normal(runner: CliRunner, args: list[str]) -> tuple[int, str, str]:
+    """What typer answers for ``args``, the global options hoisted as ``main()`` does."""
+    from aitrends.cli import app
+    from aitrends.cli._app import hoist_global_options
+
+    result = runner.invoke(app, hoist_global_options(list(args)))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def index_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    """The index in ``cache_dir``, caching on, no limits, the fast path ready to answer."""
+    from aitrends import config, fastpath
+
+    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
+    for limit in config.LIMITS:
+        monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
+    fastpath.reset()

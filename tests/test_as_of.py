@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 import aitrends
 from aitrends import cache, fastpath, query, store
-from aitrends.cli import app
-from aitrends.cli._app import hoist_global_options
 from aitrends.forecasts import forecast_record, status
 from aitrends.render import to_json
 from aitrends.resolutions import resolution_as_of
+
+from .conftest import fast, normal
 
 LATE = "etzioni-beyond-transformer-2024"
 """Resolved false, recorded 2026-06-01 (its horizon ended 2024-12-31: due before that)."""
@@ -72,19 +71,6 @@ def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def layer_kb(layer: Path) -> aitrends.KnowledgeBase:
     return aitrends.load(layer)
-
-
-def fast(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str] | None:
-    fastpath.reset()
-    capsys.readouterr()
-    code = fastpath.answer(args, dict(os.environ))
-    out, err = capsys.readouterr()
-    return None if code is None else (code, out, err)
-
-
-def normal(runner, args: list[str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, hoist_global_options(list(args)))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def answered(runner, capsys, args: list[str], *, fast_path: bool = True) -> str:  # type: ignore[no-untyped-def]

@@ -20,14 +20,14 @@ import sys
 import pytest
 
 import aitrends
-from aitrends import config, export, fastpath, query, sqlite_export, store
+from aitrends import export, fastpath, query, sqlite_export, store
 from aitrends.cli import app
 from aitrends.frames import LINK_COLUMNS, REFERENCE_COLUMNS, fact_row, link_rows, reference_rows
 from aitrends.kb import search_fields
 from aitrends.records import fact_record
 from aitrends.search import tokenize
 
-from .conftest import FIXTURE_DATA, FIXTURES
+from .conftest import FIXTURE_DATA, FIXTURES, index_env
 
 AS_OF = dt.date(2025, 6, 1)
 LATER = dt.date(2031, 1, 1)
@@ -221,11 +221,7 @@ def _unbuffered(text_file):
 
 @pytest.fixture
 def fast_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
-    for limit in config.LIMITS:
-        monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
-    fastpath.reset()
+    index_env(monkeypatch, tmp_path / "cache")
     yield
     fastpath.reset()
 

@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from aitrends import cache, config, fastpath
-from aitrends.cli import app
-from aitrends.cli._app import hoist_global_options
 from aitrends.forecasts import forecast_record
 from aitrends.query import daily_fields
 
-from .conftest import FIXTURE_DATA, ROOT
+from .conftest import FIXTURE_DATA, ROOT, fast, index_env, normal
 
 FIX = ["--no-bundled", "--data-dir", str(FIXTURE_DATA)]
 
@@ -29,26 +27,9 @@ def shared_cache(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def cache_env(shared_cache, monkeypatch):
-    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(shared_cache))
-    monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
-    for limit in config.LIMITS:
-        monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
-    fastpath.reset()
+    index_env(monkeypatch, shared_cache)
     yield
     fastpath.reset()
-
-
-def normal(runner, args):
-    result = runner.invoke(app, hoist_global_options(list(args)))  # as main() does
-    return result.exit_code, result.stdout, result.stderr
-
-
-def fast(capsys, args, **env):
-    fastpath.reset()
-    capsys.readouterr()
-    code = fastpath.answer(args, {**os.environ, **env})
-    out, err = capsys.readouterr()
-    return None if code is None else (code, out, err)
 
 
 FIXTURE_CASES = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,11 +14,9 @@ import pytest
 
 import aitrends
 from aitrends import cache, config, fastpath, ledger
-from aitrends.cli import app
-from aitrends.cli._app import hoist_global_options
 from aitrends.hedges import estimate, table_for
 
-from .conftest import FIXTURE_DATA, FIXTURES
+from .conftest import FIXTURE_DATA, FIXTURES, fast, normal
 
 FIX = ["--no-bundled", "--data-dir", str(FIXTURE_DATA)]
 TRACK = FIXTURES / "track-layer"
@@ -45,19 +42,6 @@ def _fresh() -> object:
     fastpath.reset()
     yield
     fastpath.reset()
-
-
-def fast(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str] | None:
-    fastpath.reset()
-    capsys.readouterr()
-    code = fastpath.answer(args, dict(os.environ))
-    out, err = capsys.readouterr()
-    return None if code is None else (code, out, err)
-
-
-def normal(runner, args: list[str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, hoist_global_options(list(args)))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def same_three_ways(runner, capsys, args: list[str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]

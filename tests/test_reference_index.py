@@ -6,16 +6,13 @@ CLI, which explains."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
 from aitrends import config, fastpath
-from aitrends.cli import app
-from aitrends.cli._app import hoist_global_options
 
-from .conftest import FIXTURE_DATA
+from .conftest import FIXTURE_DATA, fast, index_env, normal
 
 LISTINGS = ["sources", "people", "organizations", "topics", "metrics"]
 FORMATS = [
@@ -72,28 +69,11 @@ def layer(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def cache_env(shared_cache, monkeypatch):
-    monkeypatch.setenv("AITRENDS_CACHE_DIR", str(shared_cache))
+    index_env(monkeypatch, shared_cache)
     monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.delenv("AITRENDS_NO_CACHE", raising=False)
     monkeypatch.delenv("AITRENDS_DATA", raising=False)
-    for limit in config.LIMITS:
-        monkeypatch.delenv(f"AITRENDS_MAX_{limit}", raising=False)
-    fastpath.reset()
     yield
     fastpath.reset()
-
-
-def normal(runner, args):
-    result = runner.invoke(app, hoist_global_options(list(args)))  # as main() does
-    return result.exit_code, result.stdout, result.stderr
-
-
-def fast(capsys, args):
-    fastpath.reset()
-    capsys.readouterr()
-    code = fastpath.answer(list(args), dict(os.environ))
-    out, err = capsys.readouterr()
-    return None if code is None else (code, out, err)
 
 
 def _same(runner, capsys, args):
