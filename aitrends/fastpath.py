@@ -34,26 +34,11 @@ _writing = False
 """True once the fast path has begun to write its answer: from then on it never hands the
 command to the CLI, which would write it a second time."""
 
-DEFAULT_FORMATS = ("table", "json", "jsonl")
 TABULAR = ("table", "json", "jsonl", "csv", "markdown")
-"""Every format but YAML (which needs PyYAML: the CLI writes it, with the same function)."""
-FORMATS: dict[str, tuple[str, ...]] = {
-    "cite": ("text", "bibtex", "biblatex", "csl-json"),
-    "claims": TABULAR,
-    "forecasts": TABULAR,
-    "metrics": TABULAR,
-    "organizations": TABULAR,
-    "people": TABULAR,
-    "person": TABULAR,
-    "quote": TABULAR,
-    "search": TABULAR,
-    "show": TABULAR,
-    "source": TABULAR,
-    "sources": TABULAR,
-    "topics": TABULAR,
-}
-"""The formats the fast path writes for a command (default :data:`DEFAULT_FORMATS`); any
-other goes to the CLI."""
+"""The formats the fast path writes: every format but YAML (which needs PyYAML: the typer
+command writes it, with the same function); any other goes to the CLI."""
+FORMATS: dict[str, tuple[str, ...]] = {"cite": ("text", "bibtex", "biblatex", "csl-json")}
+"""A command's formats when they are not :data:`TABULAR`."""
 
 ANSWERS = {
     "cite": {"refs", "fmt"},
@@ -314,7 +299,7 @@ def parse(args: Sequence[str]) -> Query | None:
         query.kind = [k for k in kinds if k is not None]
     if isinstance(query.fmt, str):
         fmt = query.fmt.lower() if query.fmt.isascii() else ""
-        if fmt not in FORMATS.get(command, DEFAULT_FORMATS):
+        if fmt not in FORMATS.get(command, TABULAR):
             return None
         query.fmt = "json" if query.json_ else fmt
     if query.as_of is not None and interval(query.as_of) is None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 from . import cache, config
 from .output import Answer, json_array, rendered
@@ -77,10 +76,9 @@ def show(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
 
         return rendered([rec], fmt, FACT_COLUMNS)
     from .render import card
-    from .tables import terminal
 
     pairs = fact_pairs(con, rec, origin(con, file, item, q))
-    return Answer.text(card(pairs, title=rec["id"], **terminal(sys.stdout)), table=True)
+    return Answer(table=lambda **terminal: card(pairs, title=rec["id"], **terminal))
 
 
 def fact_pairs(con: sqlite3.Connection, r: dict[str, Any], file: str) -> list[tuple[str, Any]]:

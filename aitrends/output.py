@@ -22,9 +22,9 @@ class Answer:
     ``notices`` go to stderr first (one line each); then either ``empty`` (a message on
     stderr when nothing matched: exit status 0, nothing on stdout) or ``chunks`` on stdout,
     written as they come (a generator streams a long export without holding it in memory).
-    A ``table`` is joined and paged when taller than the terminal; it may be a function that
-    draws the table for the terminal (:func:`aitrends.tables.terminal`: width and styles of
-    standard output), called by :func:`emit` with them, so that the command need not know
+    A ``table`` is a function that draws the answer for the terminal
+    (:func:`aitrends.tables.terminal`: width and styles of standard output), called by
+    :func:`emit`, which pages it when it is taller than the terminal: the command need not know
     where its output goes.
     """
 
@@ -34,7 +34,7 @@ class Answer:
         self,
         chunks: Iterable[str] = (),
         *,
-        table: bool | Callable[..., str] = False,
+        table: Callable[..., str] | None = None,
         notices: Iterable[str] = (),
         empty: str | None = None,
     ) -> None:
@@ -44,9 +44,9 @@ class Answer:
         self.empty = empty
 
     @classmethod
-    def text(cls, text: str, *, table: bool = False, notices: Iterable[str] = ()) -> Answer:
+    def text(cls, text: str, *, notices: Iterable[str] = ()) -> Answer:
         """One text, ended by a newline (as the CLI writes every output)."""
-        return cls([text if text.endswith("\n") else text + "\n"], table=table, notices=notices)
+        return cls([text if text.endswith("\n") else text + "\n"], notices=notices)
 
 
 def rendered(
@@ -88,12 +88,8 @@ def emit(answer: Answer, stdout: TextIO, stderr: TextIO) -> None:
     if answer.empty is not None:
         stderr.write(one_line(answer.empty) + "\n")
         return
-    if callable(answer.table):
+    if answer.table is not None:
         text = answer.table(**terminal(stdout))
-        show(text if text.endswith("\n") else text + "\n", stdout)
-        return
-    if answer.table:
-        text = "".join(answer.chunks)
         show(text if text.endswith("\n") else text + "\n", stdout)
         return
     for chunk in answer.chunks:

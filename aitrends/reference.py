@@ -420,27 +420,28 @@ def _profile(rec: dict[str, Any], fmt: str, name_field: str) -> Answer | None:
 def _card(
     title: str, pairs: list[tuple[str, Any]], sections: list[tuple[str, list[dict[str, Any]]]]
 ) -> Answer:
-    """A card of ``pairs``, then one table of facts per (heading, facts) section."""
-    import sys
-
+    """A card of ``pairs``, then one table of facts per (heading, facts) section, drawn for
+    the terminal the answer is written to."""
     from .output import Answer
     from .render import card
-    from .tables import draw, safe_text, terminal
+    from .tables import draw, safe_text
 
-    term = terminal(sys.stdout)
-    text = card(pairs, title=title, **term)
-    names = ("id", "kind", "date", "statement")
-    for heading, facts in sections:
-        if facts:
-            text += draw(
-                list(names),
-                [[safe_text(f[k] or "?") for k in names] for f in facts],
-                ratios=[None, None, None, 4],
-                title=heading,
-                show_lines=False,
-                **term,
-            )
-    return Answer.text(text, table=True)
+    def drawn(**term: Any) -> str:
+        text = card(pairs, title=title, **term)
+        names = ("id", "kind", "date", "statement")
+        for heading, facts in sections:
+            if facts:
+                text += draw(
+                    list(names),
+                    [[safe_text(f[k] or "?") for k in names] for f in facts],
+                    ratios=[None, None, None, 4],
+                    title=heading,
+                    show_lines=False,
+                    **term,
+                )
+        return text
+
+    return Answer(table=drawn)
 
 
 def person(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answer | None:

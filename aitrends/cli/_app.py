@@ -343,7 +343,7 @@ def _emit(answer: Answer | None) -> None:
 
     if answer is None:  # the parameters were resolved before the call: a bug if it happens
         raise AitrendsError("no answer")
-    if answer.table or answer.empty is not None:
+    if answer.table is not None or answer.empty is not None:
         _notices()
     emit(answer, sys.stdout, sys.stderr)
 
