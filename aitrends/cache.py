@@ -30,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Version of the database layout; a database of another version is rebuilt."""
 APPLICATION_ID = 0x41495452
 """``PRAGMA application_id`` of an aitrends database ('AITR'); any other is foreign."""

@@ -2,7 +2,8 @@
 
 Every read command of :data:`HANDLERS` (``claims``, ``quote``, ``search``, ``show``,
 ``forecasts``, ``person``, ``source``, ``sources``, ``people``, ``organizations``,
-``topics``, ``metrics``, ``cite``) and TAB completion are answered from SQLite without
+``topics``, ``metrics``, ``cite``; ``related``, ``trends``, ``check``, ``compare`` and
+``scores`` once their result is kept in the index) and TAB completion are answered from SQLite without
 importing pydantic, typer, PyYAML or rich. This module only reads the command line and calls
 the command's function (``module:function`` of :data:`HANDLERS`), which the typer command calls
 too: one implementation, so the output cannot differ. Every option's spellings and defaults
@@ -11,8 +12,9 @@ names the parameters it takes (:data:`ANSWERS`) and the formats it writes (:data
 
 Anything this module does not handle exactly returns None, and typer runs and gives the
 normal answer or error: another command, option or format, a name that is not an exact id,
-name, alias or name word of exactly one record, an index that is stale and cannot be brought
-up to date, a knowledge base with problems.
+name, alias or name word of exactly one record, an analysis not computed yet for this state of
+the data (:mod:`aitrends.analyses`), an index that is stale and cannot be brought up to date, a
+knowledge base with problems.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ FORMATS: dict[str, tuple[str, ...]] = {"cite": ("text", "bibtex", "biblatex", "c
 """A command's formats when they are not :data:`TABULAR`."""
 
 ANSWERS = {
+    "check": {"fmt", "json_"},
     "cite": {"refs", "fmt"},
     "claims": {
         "topic", "person", "source", "kind", "metric", "since", "until", "text", "limit", "fmt", "json_", "as_of",
     },
+    "compare": {"topic", "metric", "fmt", "json_"},
     "forecasts": {
         "as_of", "status", "person", "topic", "horizon_before", "horizon_after", "due_within", "limit", "fmt",
         "json_",
@@ -54,29 +58,37 @@ ANSWERS = {
     "people": {"fmt", "json_"},
     "person": {"name", "fmt", "json_"},
     "quote": {"person", "topic", "kind", "limit", "fmt", "json_", "as_of"},
+    "related": {"fact_id", "limit", "as_of", "fmt", "json_"},
+    "scores": {"person", "topic", "as_of", "fmt", "json_"},
     "search": {"words", "kind", "topic", "person", "lang", "limit", "fmt", "json_", "as_of"},
     "show": {"fact_id", "as_of", "fmt", "json_"},
     "source": {"source_id", "fmt", "json_"},
     "sources": {"fmt", "json_"},
     "topics": {"fmt", "json_"},
+    "trends": {"topic", "metric", "person", "repeats", "fmt", "json_"},
 }  # fmt: skip
 """The commands the fast path answers, and the parameters of each it implements: a command
 line with any other parameter goes to the CLI. Every spelling of every option comes from the
 typer declaration, through :mod:`aitrends._spec` (generated from it)."""
 HANDLERS: dict[str, str] = {
+    "check": "analyses:check",
     "cite": "cite:answer",
     "claims": "claims:claims",
+    "compare": "analyses:compare",
     "forecasts": "ledger:forecasts",
     "metrics": "reference:listing",
     "organizations": "reference:listing",
     "people": "reference:listing",
     "person": "reference:person",
     "quote": "claims:quote",
+    "related": "analyses:related",
+    "scores": "analyses:scores",
     "search": "claims:search",
     "show": "ledger:show",
     "source": "reference:source",
     "sources": "reference:listing",
     "topics": "reference:listing",
+    "trends": "analyses:trends",
 }
 """Commands answered by a function of the store/io layer, ``module:function`` under
 ``aitrends``: ``function(connection, query, day)`` returns an :class:`aitrends.output.Answer`,

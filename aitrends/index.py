@@ -295,6 +295,14 @@ CREATE TABLE fact_attributed (
 ) WITHOUT ROWID;
 CREATE INDEX fact_attributed_entity ON fact_attributed(entity, fact);
 CREATE INDEX facts_quantity ON facts(quantity_unit, metric, quantity_value, id);
+CREATE TABLE derived (
+    seq INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    UNIQUE (command, key)
+);
 CREATE TABLE fact_rates (
     fact TEXT PRIMARY KEY REFERENCES facts(id),
     direction TEXT NOT NULL
@@ -1003,6 +1011,7 @@ def _update(con: sqlite3.Connection, s: Scan, state: Freshness, workers: int | N
             for row in con.execute("SELECT position FROM files WHERE path = ?", (path,))
         )
         changed_ids = _fact_ids_of(con, gone)
+        con.execute("DELETE FROM derived")  # the analyses of the old data (aitrends.analyses)
         con.executemany("DELETE FROM items WHERE file = ?", [(p,) for p in gone])
         con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in state.removed])
         work = [(f.path, f.layer, f.order.startswith(OTHER)) for f in state.changed]

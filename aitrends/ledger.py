@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import cache, config
+from . import cache, config, kept
 from .output import Answer, json_array, rendered
 from .query import (
     STATUSES,
@@ -250,6 +250,15 @@ def forecasts(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         due_within=due_within,
         limit=limit,
     )
+    if q.fmt == "table":
+        return _ledger(con, q, sel, day)
+    # Any other format: the text, made once a day per question and kept in the index
+    # (aitrends.kept): thousands of forecasts, each with its status of the day.
+    params = {"fmt": q.fmt, "day": day.isoformat(), **vars(sel)}
+    return kept.text(con, "forecasts", params, lambda: _ledger(con, q, sel, day))
+
+
+def _ledger(con: sqlite3.Connection, q: Any, sel: ForecastSelection, day: dt.date) -> Answer:
     if q.fmt == "json":  # the stored indented JSON, filled in: no encoder for megabytes of it
         found = select_forecasts(con, sel, day, "f.id, f.horizon_end, f.resolved")
         return Answer(json_array(_forecast_items(con, found, day)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from . import cache, output
+from . import cache, kept, output
 from .query import FACT_KINDS, Selection, select
 from .render import Column
 
@@ -394,8 +394,16 @@ def _fmt(q: Any) -> str:
 
 def listing(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answer:
     """``aitrends sources`` (``people``, ``organizations``, ``topics``, ``metrics``: the
-    command is ``q.command``) in the format ``q.fmt``."""
-    return output.rendered(records(con, q.command), _fmt(q), LISTING_COLUMNS[q.command])
+    command is ``q.command``) in the format ``q.fmt``. Every record with its facts counted is
+    made once per state of the data and kept in the index (:mod:`aitrends.kept`): the text of
+    a format, the records of a table (drawn for each terminal)."""
+    fmt, command = _fmt(q), q.command
+
+    def made() -> Answer:
+        listed = kept.value(con, command, {}, lambda: records(con, command))
+        return output.rendered(listed, fmt, LISTING_COLUMNS[command])
+
+    return made() if fmt == "table" else kept.text(con, command, {"fmt": fmt}, made)
 
 
 def _named(con: sqlite3.Connection, q: Any, namespace: str, text: str) -> str | None:

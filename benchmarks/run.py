@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -167,8 +168,7 @@ def bundled(b: Bench, cache_dir: Path) -> None:
     search_cases(b, "bundled", [], target=3)
     reference_cases(b, "bundled", [], target=3)
     ledger_cases(b, "bundled", [], target=3)
-    for args in [["related", "lee-wired-inference-cost-falls-10x-per-year"], *ANALYSIS]:
-        b.case(f"bundled: {' '.join(args)} (models)", args, runs=5)
+    analysis_cases(b, "bundled", [], "lee-wired-inference-cost-falls-10x-per-year", cache_dir, target=3)
     export_cases(b, "bundled", [], cache_dir.parent / "exports", runs=3)
     b.case("bundled: json, --no-cache (an index built in memory)", ["--no-cache", *q_json], runs=5)
     b.case("bundled: quote, --no-cache", ["--no-cache", *q_quote], runs=5)
@@ -267,6 +267,16 @@ def synthetic(
         rss_target=150 if facts >= 100_000 else None,
         runs=max(3, b.runs // 3),
     )
+    analysis_cases(
+        b,
+        label,
+        dd,
+        sample["id"],
+        cache_dir,
+        target=target,
+        rss_target=150 if facts >= 100_000 else None,
+        runs=max(3, b.runs // 3),
+    )
     export_cases(b, label, dd, workdir / "exports", runs=1)
     edit_case(b, data, q_json, label)
     if slow:
@@ -301,7 +311,52 @@ ANALYSIS = [
     ["compare", "--topic", "inference-cost"],
     ["scores"],
 ]
-"""The commands that need models: their knowledge base is hydrated from the index."""
+"""The commands whose result is computed with the models (aitrends.analyses), with ``related``."""
+
+
+def forget(cache_dir: Path) -> None:
+    """Drop every result the index keeps (aitrends.kept), as an update of the data does."""
+    for db in cache_dir.glob("index-*.sqlite"):
+        con = sqlite3.connect(db)
+        try:
+            con.execute("DELETE FROM derived")
+            con.commit()
+        finally:
+            con.close()
+
+
+def analysis_cases(
+    b: Bench,
+    label: str,
+    dd: list[str],
+    fact: str,
+    cache_dir: Path,
+    *,
+    target: float | None,
+    rss_target: float | None = None,
+    runs: int | None = None,
+) -> None:
+    """``related`` of a fact and :data:`ANALYSIS`: answered from the result the index keeps
+    (the target), and computed with the models (the first answer after a change of the data:
+    no target); then the listings and the ledger made afresh (what is kept dropped first)."""
+    for args in [["related", fact], *ANALYSIS]:
+        b.case(f"{label}: {' '.join(args)}", [*dd, *args], target=target, rss_target=rss_target, runs=runs)
+    for args in [["related", fact], *ANALYSIS]:
+        b.case(
+            f"{label}: {' '.join(args)}, computed (models)",
+            [*dd, *args],
+            runs=runs,
+            before=lambda: forget(cache_dir),
+            warm=False,
+        )
+    for args in (["people", "--json"], ["topics", "--json"], ["forecasts", "--status", "due", "--json"]):
+        b.case(
+            f"{label}: {' '.join(args)}, made afresh",
+            [*dd, *args],
+            runs=runs,
+            before=lambda: forget(cache_dir),
+            warm=False,
+        )
 
 
 def read_cases(
@@ -317,8 +372,7 @@ def read_cases(
 ) -> None:
     """Every other read command on one sample fact and source: ``show`` and ``related`` of
     the fact, ``cite`` and ``source`` of its source, ``person``, ``forecasts``, the reference
-    listings (JSON) and the analysis commands (:data:`ANALYSIS`, no target: they import the
-    models)."""
+    listings (JSON)."""
     cases = [
         ["show", fact],
         ["show", fact, "--json"],
@@ -332,8 +386,6 @@ def read_cases(
     ]
     for args in cases:
         b.case(f"{label}: {' '.join(args)}", [*dd, *args], target=target, rss_target=rss_target, runs=runs)
-    for args in [["related", fact], *ANALYSIS]:
-        b.case(f"{label}: {' '.join(args)} (models)", [*dd, *args], runs=runs)
 
 
 def export_cases(b: Bench, label: str, dd: list[str], out: Path, *, runs: int | None = None) -> None:

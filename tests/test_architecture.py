@@ -49,6 +49,8 @@ LAYERS = {
         "articles",
     },
     "store/io": {
+        "analyses",
+        "kept",
         "cache",
         "store",
         "claims",
@@ -92,6 +94,8 @@ HOT_PATH = [
     "aitrends.views",
     "aitrends.reference",
     "aitrends.cite",
+    "aitrends.analyses",
+    "aitrends.kept",
 ]
 HEAVY = ["pydantic", "yaml", "typer", "click", "rich"]
 

@@ -187,7 +187,7 @@ class TestFallsThrough:
             (["claims", "extra"], "extra argument"),
             (["claims", "--json=yes"], "flag with a value"),
             (["quote"], "missing --person"),
-            (["trends"], "other command"),
+            (["validate"], "other command"),
             (["show", "zhang-open-source"], "not an id as written: the normal path suggests"),
             (["show", "zhang-open-source-matters", "-f", "yaml"], "other format"),
             (["forecasts", "--status", "bogus"], "bad status"),

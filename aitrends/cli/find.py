@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import UsageError
-from ..render import Column, Format
-from ..tables import counted
+from ..render import Format
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -24,9 +23,7 @@ from ._app import (
     _emit,
     _exact,
     _filters,
-    _join,
     _kb,
-    _output,
     _store,
     app,
     cli_errors,
@@ -71,14 +68,6 @@ def search(
     _emit(answers.search(_store(), SimpleNamespace(**params), _day(as_of)))
 
 
-RELATED_COLUMNS = [
-    Column("id", lambda r: r["id"], ratio=2),
-    Column("source", lambda r: r["source"], ratio=1),
-    Column("why", lambda r: "; ".join(r["reasons"]), ratio=3),
-    Column("statement", lambda r: r["statement"], ratio=4),
-]
-
-
 @app.command()
 @cli_errors
 def related(
@@ -95,54 +84,11 @@ def related(
 
     Example: aitrends related lee-wired-inference-cost-falls-10x-per-year
     """
-    from ..records import fact_record
-    from ..relate import related as find
+    from .. import analyses
 
     day = _day(as_of)
-    kb = _kb()
-    rows = []
-    for r in find(kb, fact_id, limit=limit or None):
-        rec = fact_record(kb, r.fact, as_of=day)
-        rec["relevance"] = r.score
-        rec["reasons"] = r.reasons
-        rows.append(rec)
-    _output(rows, fmt, json_, RELATED_COLUMNS, title=f"related to {fact_id}", empty="No related facts.")
-
-
-COMPARE_COLUMNS = [
-    Column("who @ source", lambda r: f"{_join(r['speaker_names'])} @ {r['source']}", ratio=2),
-    Column("facts", lambda r: ", ".join(counted(n, k) for k, n in sorted(r["kinds"].items())), ratio=1),
-    Column("rates (per year)", lambda r: "; ".join(_rate_text(x) for x in r["rates"]), ratio=3),
-    Column("figures", lambda r: "; ".join(r["figures"][:6]), ratio=2),
-    Column("agrees / compatible / conflicts", lambda r: _agreement(r), ratio=3),
-]
-
-
-def _rate_text(x: dict[str, Any]) -> str:
-    plus = "+" if x["bound"] == "at-least" else ""
-    sign = "↓" if x["direction"] == "decline" else "↑"
-    related = "".join(
-        f"; {REL_WORDS.get(r['rel'], r['rel'])} '{r['stated']}'" + (" (inferred)" if r["inferred"] else "")
-        for r in x.get("relations", [])
-    )
-    return f"{sign}×{x['annual_factor']:.3g}{plus} ({x['origin']}: {x['stated']}{related})"
-
-
-REL_WORDS = {"follows": "later period than", "rival-estimate": "rival estimate to", "updates": "updates"}
-"""How a series link between two rates reads in the compare table."""
-
-
-def _agreement(r: dict[str, Any]) -> str:
-    parts = []
-    for key, word in (
-        ("agrees_with", "agrees"),
-        ("compatible_with", "compatible"),
-        ("conflicts_with", "conflicts"),
-        ("contradicts", "contradicts"),
-    ):
-        if r[key]:
-            parts.append(f"{word}: {', '.join(r[key])}")
-    return "; ".join(parts) or "—"
+    params = SimpleNamespace(fact_id=_exact("facts", fact_id), limit=limit, fmt=fmt.value, json_=json_)
+    _emit(analyses.related(_store(), params, day, kb=_kb))
 
 
 @app.command()
@@ -161,29 +107,13 @@ def compare(
 
     Example: aitrends compare --topic inference-cost
     """
-    from ..relate import compare as run
+    from .. import analyses
 
     if not topic and not metric:
         raise UsageError("compare: give --topic or --metric")
-    kb = _kb()
-    rows = []
-    for p in run(kb, topic=topic, metric=metric):
-        rows.append(
-            {
-                "source": p.source,
-                "speakers": p.speakers,
-                "speaker_names": [kb.name_of(s) for s in p.speakers],
-                "kinds": dict(p.kinds),
-                "facts": p.facts,
-                "rates": p.rates,
-                "figures": p.figures,
-                "agrees_with": p.agrees_with,
-                "compatible_with": p.compatible_with,
-                "conflicts_with": p.conflicts_with,
-                "contradicts": p.contradicts,
-            }
-        )
-    _output(rows, fmt, json_, COMPARE_COLUMNS, empty="Nothing to compare.")
+    params = _filters(topic=topic, metric=metric)
+    params.update(fmt=fmt.value, json_=json_)
+    _emit(analyses.compare(_store(), SimpleNamespace(**params), _day(None), kb=_kb))
 
 
 @app.command()

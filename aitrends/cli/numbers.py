@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..render import Column, Format
+from ..render import Format
 from ._app import (
     AsOfOpt,
     FormatOpt,
@@ -20,9 +21,8 @@ from ._app import (
     _day,
     _emit,
     _exact,
-    _join,
+    _filters,
     _kb,
-    _output,
     _store,
     app,
     cli_errors,
@@ -94,24 +94,6 @@ def _day_text(value: str | None, option: str) -> str | None:
     return str(PartialDate.parse(checked))
 
 
-TREND_COLUMNS = [
-    Column("metric", lambda r: r["metric_label"] or "", ratio=2),
-    Column("", lambda r: "↓" if r["direction"] == "decline" else "↑", no_wrap=True),
-    Column("per year", lambda r: _factor(r), no_wrap=True),
-    Column("halving/doubling", lambda r: f"{r['months_to_factor_two']:.3g} months", no_wrap=True),
-    Column("% / year", lambda r: f"{r['percent_per_year']:+.1f}%", no_wrap=True),
-    Column("stated or computed", lambda r: r["stated"], ratio=4),
-    Column("who", lambda r: _join(r["speaker_names"]), ratio=1),
-    Column("kind", lambda r: r["origin"], no_wrap=True),
-]
-
-
-def _factor(r: dict[str, Any]) -> str:
-    lo, hi = r["annual_factor_low"], r["annual_factor_high"]
-    text = f"×{lo:.3g}–{hi:.3g}" if lo != hi else f"×{r['annual_factor']:.3g}"
-    return text + ("+" if r["bound"] == "at-least" else "")
-
-
 @app.command()
 @cli_errors
 def trends(
@@ -131,25 +113,11 @@ def trends(
 
     Example: aitrends trends --topic inference-cost
     """
-    kb = _kb()
-    rows = [t.record(kb) for t in kb.trends(topic=topic, metric=metric, person=person, repeats=repeats)]
-    _output(rows, fmt, json_, TREND_COLUMNS, empty="No rates match.")
+    from .. import analyses
 
-
-CHECK_COLUMNS = [
-    Column("check", lambda r: r["check"], ratio=1),
-    Column(
-        "verdict",
-        lambda r: (
-            r["verdict"] + (f" [{r['scope']}: {', '.join(r['sources'])}]" if len(r["sources"]) > 1 else "")
-        ),
-        ratio=1,
-    ),
-    Column("stated", lambda r: r["stated"], ratio=2),
-    Column("computed", lambda r: r["computed"], ratio=1),
-    Column("arithmetic", lambda r: r["arithmetic"] + (f" ({r['note']})" if r["note"] else ""), ratio=5),
-    Column("facts", lambda r: ", ".join(r["facts"]), ratio=2),
-]
+    params = _filters(topic=topic, metric=metric, person=person)
+    params.update(repeats=repeats, fmt=fmt.value, json_=json_)
+    _emit(analyses.trends(_store(), SimpleNamespace(**params), _day(None), kb=_kb))
 
 
 @app.command()
@@ -164,5 +132,6 @@ def check(fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
 
     Example: aitrends check
     """
-    kb = _kb()
-    _output([c.record() for c in kb.check()], fmt, json_, CHECK_COLUMNS, empty="Nothing to check.")
+    from .. import analyses
+
+    _emit(analyses.check(_store(), SimpleNamespace(fmt=fmt.value, json_=json_), _day(None), kb=_kb))

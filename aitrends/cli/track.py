@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..render import Column, Format
+from ..render import Format
 from ._app import (
     FormatOpt,
     JsonOpt,
@@ -15,11 +16,11 @@ from ._app import (
     TopicOpt,
     _date,
     _day,
+    _emit,
     _err,
+    _filters,
     _kb,
-    _output,
-    _record_out,
-    _stdout,
+    _store,
     app,
     cli_errors,
 )
@@ -121,32 +122,6 @@ def unresolve(fact_id: _FACT) -> None:
     _err(f"removed the resolution of {done.fact} ({display_path(done.path)})")
 
 
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-SCORE_COLUMNS = [
-    Column("predictor", lambda r: r["name"], ratio=2),
-    Column("made", lambda r: r["made"], no_wrap=True),
-    Column("resolved", lambda r: r["resolved"], no_wrap=True),
-    Column("true", lambda r: r["true"], no_wrap=True),
-    Column("false", lambda r: r["false"], no_wrap=True),
-    Column("partly", lambda r: r["partly"], no_wrap=True),
-    Column("void/ambig.", lambda r: r["void"] + r["ambiguous"], no_wrap=True),
-    Column("hit rate", lambda r: _num(r["hit_rate"], 2), no_wrap=True),
-    Column("Brier", lambda r: _num(r["brier"]), no_wrap=True),
-    Column("log score", lambda r: _num(r["log_score"]), no_wrap=True),
-    Column("open", lambda r: r["open"], no_wrap=True),
-    Column("due", lambda r: r["due"], no_wrap=True),
-]
-CALIBRATION_COLUMNS = [
-    Column("predicted", lambda r: f"{r['low']:.1f}–{r['high']:.1f}", no_wrap=True),
-    Column("forecasts", lambda r: r["count"], no_wrap=True),
-    Column("mean predicted", lambda r: _num(r["mean_probability"], 2), no_wrap=True),
-    Column("observed", lambda r: _num(r["observed"], 2), no_wrap=True),
-]
-
-
 @app.command()
 @cli_errors
 def scores(
@@ -171,19 +146,8 @@ def scores(
 
     Example: aitrends --data-dir my-data scores --as-of 2026-11-23
     """
-    from ..scores import scores as run
+    from .. import analyses
 
-    day = _day(as_of)
-    report = run(_kb(), as_of=day, person=person, topic=topic)
-    rec = report.record()
-    if _record_out(rec, fmt, json_):
-        return
-    rows: list[dict[str, Any]] = rec["predictors"]
-    if fmt in (Format.csv, Format.jsonl):  # one flat row per predictor (JSON has the forecasts)
-        _output([{k: v for k, v in r.items() if k != "forecasts"} for r in rows], fmt, False, SCORE_COLUMNS)
-        return
-    _output(rows, fmt, False, SCORE_COLUMNS, title=f"Track records as of {day}", empty="No forecasts match.")
-    bins = [b for b in rec["calibration"] if b["count"]]
-    if bins:
-        _stdout("")
-        _output(bins, fmt, False, CALIBRATION_COLUMNS, title="Calibration of the scored forecasts")
+    params = _filters(person=person, topic=topic)
+    params.update(fmt=fmt.value, json_=json_)
+    _emit(analyses.scores(_store(), SimpleNamespace(**params), _day(as_of), kb=_kb))

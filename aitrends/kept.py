@@ -1,0 +1,119 @@
+"""Results kept in the index until its data changes: the ``derived`` table.
+
+Some answers cost more than a query: an analysis computed with the models
+(:mod:`aitrends.analyses`), a listing of every record with its facts counted, thousands of
+forecasts with their status of the day. Each is made once and kept here under its command and
+a key (its resolved parameters, the format, the day when it depends on it); a later run with
+the same question reads it. Any update of the index empties the table
+(:func:`aitrends.index.refresh`), and a change of the code rebuilds the index, so a kept result
+is never stale; at most :data:`KEPT` results and :data:`KEPT_BYTES` of text are kept, the
+oldest dropped first.
+
+Keeping is best effort and never changes an answer: an index that is busy, read-only or was
+updated by another process while the result was made keeps nothing. Standard library only: the
+hot path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .output import Answer
+
+KEPT = 512
+"""The most results the index keeps; the oldest go first (one of another day is never read
+again)."""
+KEPT_BYTES = 64 << 20
+"""The most text the index keeps (the newest result is always kept), in characters."""
+
+
+def key_of(params: dict[str, Any]) -> str:
+    """The key of a question: its parameters as canonical JSON."""
+    return json.dumps(params, sort_keys=True, ensure_ascii=False)
+
+
+def read(con: sqlite3.Connection, command: str, key: str) -> str | None:
+    """The kept result of ``command`` for ``key``, or None."""
+    row = con.execute("SELECT body FROM derived WHERE command = ? AND key = ?", (command, key)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def version(con: sqlite3.Connection) -> int:
+    """The state of the index as this connection sees it (``PRAGMA data_version``): it changes
+    when another connection commits a change."""
+    return int(con.execute("PRAGMA data_version").fetchone()[0])
+
+
+def write(con: sqlite3.Connection, command: str, key: str, body: str, since: int) -> bool:
+    """Keep ``body`` as the result of ``command`` for ``key`` if the index is still as it was
+    at ``since`` (:func:`version` when the result began to be made: otherwise it may describe
+    data another process has replaced meanwhile). True if it was kept."""
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        return False
+    try:
+        if version(con) != since:
+            return False
+        con.execute("DELETE FROM derived WHERE command = ? AND key = ?", (command, key))
+        con.execute(
+            "INSERT INTO derived (command, key, body, size) VALUES (?, ?, ?, ?)",
+            (command, key, body, len(body)),
+        )
+        con.execute(
+            "DELETE FROM derived WHERE seq IN (SELECT seq FROM (SELECT seq,"
+            " row_number() OVER (ORDER BY seq DESC) AS n, sum(size) OVER (ORDER BY seq DESC) AS total"
+            " FROM derived) WHERE n > ? OR (n > 1 AND total > ?))",
+            (KEPT, KEPT_BYTES),
+        )
+        con.execute("COMMIT")
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+
+
+def value(
+    con: sqlite3.Connection, command: str, params: dict[str, Any], make: Callable[[], Any] | None
+) -> Any:
+    """The JSON value kept for ``command`` and ``params``, else ``make()``'s (then kept), read
+    back from its JSON either way so that the two cannot differ; None when nothing is kept and
+    there is no ``make``."""
+    key = key_of(params)
+    body = read(con, command, key)
+    if body is None:
+        if make is None:
+            return None
+        since = version(con)
+        body = json.dumps(make(), ensure_ascii=False, separators=(",", ":"))
+        write(con, command, key, body, since)
+    return json.loads(body)
+
+
+def text(con: sqlite3.Connection, command: str, params: dict[str, Any], make: Callable[[], Answer]) -> Answer:
+    """The answer kept for ``command`` and ``params`` (the text written, for any format but a
+    table: a table is drawn for the terminal), else ``make()``'s, kept when it is text."""
+    from .output import Answer
+    from .render import CSV_RAW_ENV
+
+    raw = os.environ.get(CSV_RAW_ENV, "").strip() not in ("", "0")  # the CSV guard is in the text
+    key = key_of({**params, "csv_raw": raw})
+    body = read(con, command, key)
+    if body is not None:
+        return Answer([body])
+    since = version(con)
+    answer = make()
+    if answer.table is not None or answer.empty is not None or answer.notices:
+        return answer
+    body = "".join(answer.chunks)
+    write(con, command, key, body, since)
+    return Answer([body])
