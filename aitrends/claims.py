@@ -153,16 +153,24 @@ def _facts(
     return rendered(records, fmt, TABLE_VIEWS[view], title=title)
 
 
+_BATCH = 200
+"""How many facts' texts :func:`_texts` reads in one query."""
+
+
 def _texts(con: sqlite3.Connection, form: str, rows: Sequence[Any], day: dt.date) -> Iterator[str]:
     """Each fact's JSON, read as it is written, with a forecast's fields of the day filled in:
     an item of a list (``json``), a line (``jsonl``) or the record (``record``)."""
     sql = (
-        "SELECT pretty FROM fact_text WHERE fact = ?"
+        "SELECT fact, pretty FROM fact_text WHERE fact IN ({})"
         if form == "json"
-        else "SELECT record FROM facts WHERE id = ?"
+        else "SELECT id, record FROM facts WHERE id IN ({})"
     )
-    for row in rows:
-        (text,) = con.execute(sql, (row["id"],)).fetchone()
+    texts: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        if i % _BATCH == 0:  # the texts of the next facts in one query (as few in memory)
+            ids = [r["id"] for r in rows[i : i + _BATCH]]
+            texts = dict(con.execute(sql.format(",".join("?" * len(ids))), ids).fetchall())
+        text = texts[row["id"]]
         if form != "json":
             text = dated_record(row["kind"], row["horizon_end"], row["resolved"], text, day)
             yield text + "\n" if form == "jsonl" else text

@@ -117,3 +117,48 @@ def text(con: sqlite3.Connection, command: str, params: dict[str, Any], make: Ca
     body = "".join(answer.chunks)
     write(con, command, key, body, since)
     return Answer([body])
+
+
+def table(
+    con: sqlite3.Connection, command: str, params: dict[str, Any], make: Callable[[], Answer]
+) -> Answer:
+    """A table answer kept as it is drawn for each terminal (``width``, ``styled``,
+    ``unicode``: :func:`aitrends.tables.terminal`), and whether it is empty; ``make()`` gives
+    the answer when nothing is kept (it is made at most once a run)."""
+    from .output import Answer
+
+    made: list[Answer] = []
+
+    def answer() -> Answer:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    empty_key = key_of({**params, "part": "empty"})
+    marker = read(con, command, empty_key)
+    if marker is None:
+        since = version(con)
+        first = answer()
+        if first.notices or (first.table is None and first.empty is None):
+            return first
+        write(con, command, empty_key, json.dumps(first.empty), since)
+        if first.table is None:
+            return first
+    elif json.loads(marker) is not None:
+        return Answer(empty=json.loads(marker))
+
+    def drawn(**terminal: Any) -> str:
+        key = key_of({**params, "part": "table", "terminal": terminal})
+        body = read(con, command, key)
+        if body is None:
+            since = version(con)
+            draw = answer().table
+            if draw is None:  # the data changed since the marker was kept: drawn next time
+                from .errors import AitrendsError
+
+                raise AitrendsError("the index changed while the table was drawn; run the command again")
+            body = draw(**terminal)
+            write(con, command, key, body, since)
+        return body
+
+    return Answer(table=drawn)

@@ -250,12 +250,11 @@ def forecasts(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         due_within=due_within,
         limit=limit,
     )
-    if q.fmt == "table":
-        return _ledger(con, q, sel, day)
-    # Any other format: the text, made once a day per question and kept in the index
-    # (aitrends.kept): thousands of forecasts, each with its status of the day.
+    # Made once a day per question and kept in the index (aitrends.kept): thousands of
+    # forecasts, each with its status of the day; a table as drawn for each terminal.
     params = {"fmt": q.fmt, "day": day.isoformat(), **vars(sel)}
-    return kept.text(con, "forecasts", params, lambda: _ledger(con, q, sel, day))
+    keeping = kept.table if q.fmt == "table" else kept.text
+    return keeping(con, "forecasts", params, lambda: _ledger(con, q, sel, day))
 
 
 def _ledger(con: sqlite3.Connection, q: Any, sel: ForecastSelection, day: dt.date) -> Answer:

@@ -403,7 +403,7 @@ def listing(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answ
         listed = kept.value(con, command, {}, lambda: records(con, command))
         return output.rendered(listed, fmt, LISTING_COLUMNS[command])
 
-    return made() if fmt == "table" else kept.text(con, command, {"fmt": fmt}, made)
+    return (kept.table if fmt == "table" else kept.text)(con, command, {"fmt": fmt}, made)
 
 
 def _named(con: sqlite3.Connection, q: Any, namespace: str, text: str) -> str | None:

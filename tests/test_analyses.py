@@ -315,3 +315,24 @@ class TestKeptListings:
         path.write_text(path.read_text(encoding="utf-8").replace("Jane Roe", "Jane Q. Roe"), encoding="utf-8")
         after = fast(capsys, args)
         assert after is not None and "Jane Q. Roe" in after[1] and 'Jane Roe"' not in after[1]
+
+    def test_a_table_is_kept_as_drawn_for_each_terminal(self, runner, capsys, monkeypatch):
+        args = [*FIX, "forecasts", "--as-of", "2030-01-01"]
+        wide = fast(capsys, args)
+        monkeypatch.setenv("COLUMNS", "60")
+        narrow = fast(capsys, args)
+        assert wide is not None and narrow is not None and wide != narrow
+        assert fast(capsys, args) == narrow == normal(runner, args)
+        monkeypatch.setenv("COLUMNS", "120")
+        assert fast(capsys, args) == wide
+        parts = [json.loads(k) for c, k in _kept([str(FIXTURE_DATA)]) if c == "forecasts"]
+        assert sorted(p["terminal"]["width"] for p in parts if p["part"] == "table") == [60, 120]
+        assert [p for p in parts if p["part"] == "empty"] != []
+
+    def test_an_empty_table_is_kept_empty(self, runner, capsys):
+        args = [*FIX, "forecasts", "--status", "resolved"]
+        first = fast(capsys, args)
+        assert first is not None and first[1] == "" and "No forecasts match" in first[2]
+        assert fast(capsys, args) == first == normal(runner, args)
+        parts = [json.loads(k) for c, k in _kept([str(FIXTURE_DATA)]) if c == "forecasts"]
+        assert [p["part"] for p in parts] == ["empty"]
