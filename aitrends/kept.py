@@ -22,7 +22,7 @@ import sqlite3
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
     from .output import Answer
@@ -55,6 +55,8 @@ def write(con: sqlite3.Connection, command: str, key: str, body: str, since: int
     """Keep ``body`` as the result of ``command`` for ``key`` if the index is still as it was
     at ``since`` (:func:`version` when the result began to be made: otherwise it may describe
     data another process has replaced meanwhile). True if it was kept."""
+    if con.in_transaction:  # the caller's transaction is not this function's to commit
+        return False
     try:
         con.execute("BEGIN IMMEDIATE")
     except sqlite3.Error:
@@ -101,7 +103,8 @@ def value(
 
 def text(con: sqlite3.Connection, command: str, params: dict[str, Any], make: Callable[[], Answer]) -> Answer:
     """The answer kept for ``command`` and ``params`` (the text written, for any format but a
-    table: a table is drawn for the terminal), else ``make()``'s, kept when it is text."""
+    table: a table is drawn for the terminal), else ``make()``'s, written as it comes and kept
+    once it has all been written."""
     from .output import Answer
     from .render import CSV_RAW_ENV
 
@@ -114,9 +117,19 @@ def text(con: sqlite3.Connection, command: str, params: dict[str, Any], make: Ca
     answer = make()
     if answer.table is not None or answer.empty is not None or answer.notices:
         return answer
-    body = "".join(answer.chunks)
-    write(con, command, key, body, since)
-    return Answer([body])
+    return Answer(_kept_when_done(answer.chunks, con, command, key, since))
+
+
+def _kept_when_done(
+    chunks: Iterable[str], con: sqlite3.Connection, command: str, key: str, since: int
+) -> Iterator[str]:
+    """``chunks`` as they come (the answer streams: a reader that stops early stops it), kept
+    once the last has been written."""
+    parts = []
+    for chunk in chunks:
+        parts.append(chunk)
+        yield chunk
+    write(con, command, key, "".join(parts), since)
 
 
 def table(

@@ -336,3 +336,52 @@ class TestKeptListings:
         assert fast(capsys, args) == first == normal(runner, args)
         parts = [json.loads(k) for c, k in _kept([str(FIXTURE_DATA)]) if c == "forecasts"]
         assert [p["part"] for p in parts] == ["empty"]
+
+
+def test_a_callers_transaction_is_left_alone(tmp_path):
+    """kept.write never commits or rolls back a transaction it did not begin."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    con = cache.open_fresh([str(data)])
+    assert con is not None
+    try:
+        con.execute("BEGIN")
+        con.execute("INSERT INTO derived (command, key, body, size) VALUES ('mine', 'k', 'b', 1)")
+        assert not kept.write(con, "check", "{}", "[]", kept.version(con))
+        assert con.in_transaction
+        assert kept.read(con, "mine", "k") == "b"
+        con.execute("ROLLBACK")
+        assert kept.read(con, "mine", "k") is None
+    finally:
+        con.close()
+
+
+def test_a_kept_text_streams_and_is_kept_only_when_written_whole(tmp_path):
+    """The first run writes the answer as it is made (a reader that stops early stops it, and
+    nothing is kept); a run that writes it all keeps it."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from aitrends import ledger
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    con = cache.open_fresh([str(data)])
+    assert con is not None
+    q = SimpleNamespace(
+        status=[], topic=[], person=[], horizon_before=None, horizon_after=None, due_within=None, limit=None
+    )
+    q.fmt = "json"  # written a forecast at a time
+    day = dt.date(2030, 1, 1)
+    try:
+        chunks = iter(ledger.forecasts(con, q, day).chunks)
+        first = next(chunks)
+        assert first.startswith("[\n  {") and not _kept([str(data)])
+        chunks.close()  # type: ignore[attr-defined]  # the reader went away
+        assert not _kept([str(data)])
+        whole = "".join(ledger.forecasts(con, q, day).chunks)
+        assert whole.startswith(first) and whole != first
+        assert [c for c, _ in _kept([str(data)])] == ["forecasts"]
+        assert "".join(ledger.forecasts(con, q, day).chunks) == whole
+    finally:
+        con.close()
