@@ -376,20 +376,6 @@ def _output(
         _stdout(out)
 
 
-def _record_out(rec: dict[str, Any], fmt: Format, json_: bool) -> bool:
-    """Print one complete record as JSON or YAML; True if it was printed (any other format is
-    the command's own to draw)."""
-    from ..render import to_json, to_yaml
-
-    if json_ or fmt is Format.json:
-        _stdout(to_json(rec))
-        return True
-    if fmt is Format.yaml:
-        _stdout(to_yaml(rec))
-        return True
-    return False
-
-
 def _date(value: str | None, option: str) -> str | None:
     if value is None:
         return None
@@ -400,13 +386,6 @@ def _date(value: str | None, option: str) -> str | None:
     except ValueError:
         raise UsageError(f"{option}: '{value}' is not a date like 2024, 2024-05 or 2024-05-01") from None
     return value.strip()
-
-
-# ---------------------------------------------------------------- columns
-
-
-def _join(values: list[str] | None) -> str:
-    return ", ".join(values or [])
 
 
 def _version(value: bool) -> None:
