@@ -385,3 +385,18 @@ def test_a_kept_text_streams_and_is_kept_only_when_written_whole(tmp_path):
         assert "".join(ledger.forecasts(con, q, day).chunks) == whole
     finally:
         con.close()
+
+
+def test_a_damaged_kept_value_is_made_again(runner, capsys):
+    """A kept row that is not JSON (not written by aitrends) is neither trusted nor fatal."""
+    args = [*FIX, "check", "--json"]
+    computed = normal(runner, args)
+    path = cache.index_path([str(FIXTURE_DATA)])
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert con.execute("UPDATE derived SET body = '{not json' WHERE command = 'check'").rowcount == 1
+    finally:
+        con.close()
+    assert fast(capsys, args) is None  # typer makes it again
+    assert normal(runner, args) == computed
+    assert fast(capsys, args) == computed
