@@ -38,20 +38,15 @@ if TYPE_CHECKING:
     KbFn = Callable[[], KnowledgeBase]
 
 
-class _Uncertain(Exception):
-    """A name only the knowledge base can explain."""
-
-
-def _names(con: sqlite3.Connection, namespace: str, texts: Any) -> list[str] | None:
-    """The ids of ``texts`` (a list of names, as typer gives a repeated option), or None."""
-    if not texts:
-        return None
-    out = []
-    for text in [texts] if isinstance(texts, str) else texts:
-        found = cache.resolve(con, namespace, text)
+def _ids(con: sqlite3.Connection, q: Any, **namespaces: str) -> dict[str, Any] | None:
+    """``q``'s names as ids (parameter -> namespace; None for a parameter not given), or None
+    when a name is not certain (the typer command explains it)."""
+    out: dict[str, Any] = {}
+    for name, namespace in namespaces.items():
+        found = cache.resolve_all(con, namespace, getattr(q, name))
         if found is None:
-            raise _Uncertain
-        out.append(found)
+            return None
+        out[name] = found or None
     return out
 
 
@@ -59,14 +54,11 @@ def _format(q: Any) -> str:
     return "json" if getattr(q, "json_", False) else str(getattr(q, "fmt", None) or "table").lower()
 
 
-def _result(
-    con: sqlite3.Connection, command: str, params: dict[str, Any], kb: KbFn | None
-) -> tuple[Any, bool]:
+def _result(con: sqlite3.Connection, command: str, params: dict[str, Any], kb: KbFn | None) -> Any:
     """The result of ``command`` for ``params``: kept in the index, else computed with the
-    knowledge base ``kb`` gives (and kept); ``(None, False)`` without one."""
+    knowledge base ``kb`` gives (and kept); None when it is not kept and there is no ``kb``."""
     make = None if kb is None else lambda: _COMPUTE[command](kb(), **params)
-    found = kept.value(con, command, params, make)
-    return found, found is not None
+    return kept.value(con, command, params, make)
 
 
 # ---------------------------------------------------------------- computed with the models
@@ -146,8 +138,8 @@ def related(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = Non
     fact = q.fact_id
     if con.execute("SELECT 1 FROM facts WHERE id = ?", (fact,)).fetchone() is None:
         return None  # not an exact id: the typer command suggests one
-    found, ok = _result(con, "related", {"fact": fact}, kb)
-    if not ok:
+    found = _result(con, "related", {"fact": fact}, kb)
+    if found is None:
         return None
     limit = q.limit
     if limit:
@@ -182,17 +174,9 @@ def trends(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None
     """``aitrends trends``: stated and implied rates in one unit."""
     from .views import TREND_COLUMNS
 
-    try:
-        params = {
-            "topic": _names(con, "topics", q.topic),
-            "metric": _names(con, "metrics", q.metric),
-            "person": _names(con, "entities", q.person),
-            "repeats": bool(q.repeats),
-        }
-    except _Uncertain:
-        return None
-    found, ok = _result(con, "trends", params, kb)
-    if not ok:
+    params = _ids(con, q, topic="topics", metric="metrics", person="entities")
+    found = None if params is None else _result(con, "trends", {**params, "repeats": bool(q.repeats)}, kb)
+    if found is None:
         return None
     return rendered(found, _format(q), TREND_COLUMNS, empty="No rates match.")
 
@@ -201,8 +185,8 @@ def check(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None)
     """``aitrends check``: what the articles compute, recomputed."""
     from .views import CHECK_COLUMNS
 
-    found, ok = _result(con, "check", {}, kb)
-    if not ok:
+    found = _result(con, "check", {}, kb)
+    if found is None:
         return None
     return rendered(found, _format(q), CHECK_COLUMNS, empty="Nothing to check.")
 
@@ -213,12 +197,9 @@ def compare(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = Non
 
     if not q.topic and not q.metric:
         return None  # the typer command says what to give
-    try:
-        params = {"topic": _names(con, "topics", q.topic), "metric": _names(con, "metrics", q.metric)}
-    except _Uncertain:
-        return None
-    found, ok = _result(con, "compare", params, kb)
-    if not ok:
+    params = _ids(con, q, topic="topics", metric="metrics")
+    found = None if params is None else _result(con, "compare", params, kb)
+    if found is None:
         return None
     return rendered(found, _format(q), COMPARE_COLUMNS, empty="Nothing to compare.")
 
@@ -229,16 +210,9 @@ def scores(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None
     row per predictor; a table or markdown the predictors, then the calibration bins."""
     from .views import CALIBRATION_COLUMNS, SCORE_COLUMNS
 
-    try:
-        params = {
-            "day": day.isoformat(),
-            "person": _names(con, "entities", q.person),
-            "topic": _names(con, "topics", q.topic),
-        }
-    except _Uncertain:
-        return None
-    report, ok = _result(con, "scores", params, kb)
-    if not ok:
+    params = _ids(con, q, person="entities", topic="topics")
+    report = None if params is None else _result(con, "scores", {**params, "day": day.isoformat()}, kb)
+    if report is None:
         return None
     fmt = _format(q)
     if fmt in ("json", "yaml"):

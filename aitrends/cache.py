@@ -28,7 +28,7 @@ from .config import (  # the settings live there; named here for this module's c
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
 SCHEMA_VERSION = 7
 """Version of the database layout; a database of another version is rebuilt."""
@@ -458,6 +458,20 @@ def resolve(con: sqlite3.Connection, namespace: str, text: str) -> str | None:
         if ids:
             return ids[0] if len(ids) == 1 else None
     return None
+
+
+def resolve_all(
+    con: sqlite3.Connection, namespace: str, texts: str | Iterable[str] | None
+) -> list[str] | None:
+    """The ids of ``texts`` (a name, a list of names as typer gives a repeated option, or
+    None), each as :func:`resolve` finds it; None when one of them is not certain."""
+    out = []
+    for text in [] if texts is None else [texts] if isinstance(texts, str) else texts:
+        found = resolve(con, namespace, text)
+        if found is None:
+            return None
+        out.append(found)
+    return out
 
 
 def topic_and_descendants(con: sqlite3.Connection, topic: str) -> set[str]:

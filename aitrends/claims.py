@@ -57,13 +57,10 @@ def _list(value: Any) -> list[str]:
 
 
 def _resolve(con: sqlite3.Connection, namespace: str, texts: Any) -> list[str]:
-    out = []
-    for text in _list(texts):
-        found = cache.resolve(con, namespace, text)
-        if found is None:
-            raise _Uncertain
-        out.append(found)
-    return out
+    found = cache.resolve_all(con, namespace, texts)
+    if found is None:
+        raise _Uncertain
+    return found
 
 
 def _interval(text: str | None) -> tuple[str, str] | None:

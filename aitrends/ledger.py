@@ -228,13 +228,13 @@ def forecasts(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
         if tid is None:
             return None
         topics |= cache.topic_and_descendants(con, tid)
-    people = [cache.resolve(con, "entities", text) for text in q.person or []]
+    people = cache.resolve_all(con, "entities", q.person)
     before = interval(q.horizon_before) if q.horizon_before is not None else None
     after = interval(q.horizon_after) if q.horizon_after is not None else None
     due_within, limit = _count(q.due_within), _count(q.limit)
     if (
         None in statuses
-        or None in people
+        or people is None
         or (q.horizon_before is not None and before is None)
         or (q.horizon_after is not None and after is None)
         or due_within is False
@@ -244,7 +244,7 @@ def forecasts(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
     sel = ForecastSelection(
         statuses=[s for s in statuses if s is not None],
         topics=topics,
-        people=[p for p in people if p is not None],
+        people=people,
         before=before[1] if before else None,
         after=after[0] if after else None,
         due_within=due_within,
