@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 
 from . import cache, kept
-from .output import Answer, rendered
+from .output import Answer, format_of, rendered
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,10 +48,6 @@ def _ids(con: sqlite3.Connection, q: Any, **namespaces: str) -> dict[str, Any] |
             return None
         out[name] = found or None
     return out
-
-
-def _format(q: Any) -> str:
-    return "json" if getattr(q, "json_", False) else str(getattr(q, "fmt", None) or "table").lower()
 
 
 def _result(con: sqlite3.Connection, command: str, params: dict[str, Any], kb: KbFn | None) -> Any:
@@ -166,7 +162,7 @@ def related(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = Non
         rec["reasons"] = reasons
         records.append(rec)
     return rendered(
-        records, _format(q), RELATED_COLUMNS, title=f"related to {fact}", empty="No related facts."
+        records, format_of(q), RELATED_COLUMNS, title=f"related to {fact}", empty="No related facts."
     )
 
 
@@ -178,7 +174,7 @@ def trends(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None
     found = None if params is None else _result(con, "trends", {**params, "repeats": bool(q.repeats)}, kb)
     if found is None:
         return None
-    return rendered(found, _format(q), TREND_COLUMNS, empty="No rates match.")
+    return rendered(found, format_of(q), TREND_COLUMNS, empty="No rates match.")
 
 
 def check(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None) -> Answer | None:
@@ -188,7 +184,7 @@ def check(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None)
     found = _result(con, "check", {}, kb)
     if found is None:
         return None
-    return rendered(found, _format(q), CHECK_COLUMNS, empty="Nothing to check.")
+    return rendered(found, format_of(q), CHECK_COLUMNS, empty="Nothing to check.")
 
 
 def compare(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None) -> Answer | None:
@@ -201,7 +197,7 @@ def compare(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = Non
     found = None if params is None else _result(con, "compare", params, kb)
     if found is None:
         return None
-    return rendered(found, _format(q), COMPARE_COLUMNS, empty="Nothing to compare.")
+    return rendered(found, format_of(q), COMPARE_COLUMNS, empty="Nothing to compare.")
 
 
 def scores(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None) -> Answer | None:
@@ -214,7 +210,7 @@ def scores(con: sqlite3.Connection, q: Any, day: dt.date, kb: KbFn | None = None
     report = None if params is None else _result(con, "scores", {**params, "day": day.isoformat()}, kb)
     if report is None:
         return None
-    fmt = _format(q)
+    fmt = format_of(q)
     if fmt in ("json", "yaml"):
         from .render import to_json, to_yaml
 

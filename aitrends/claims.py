@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from . import cache
-from .output import Answer, json_array, json_item, rendered
+from .output import Answer, format_of, json_array, json_item, rendered
 from .query import FACT_KINDS, Selection, daily_fields, dated_record, interval, pick, select
 
 TYPE_CHECKING = False
@@ -125,14 +125,10 @@ def quote(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
     return _facts(con, q, sel, day, "quote", title, f"No facts with speaker '{who}'.")
 
 
-def _format(q: Any) -> str:
-    return "json" if getattr(q, "json_", False) else str(getattr(q, "fmt", None) or "table").lower()
-
-
 def _facts(
     con: sqlite3.Connection, q: Any, sel: Selection, day: dt.date, view: str, title: str | None, empty: str
 ) -> Answer | None:
-    fmt = _format(q)
+    fmt = format_of(q)
     rows = select(con, sel, *_SELECT.get(fmt, _ROWS))
     if not all(r["fast"] for r in rows):
         return None  # a record that changes with the day in a way not recomputed here
@@ -220,7 +216,7 @@ def search(con: sqlite3.Connection, q: Any, day: dt.date) -> Answer | None:
     if found is None:
         return None
     notices = [partial_notice(text)] if partial else []
-    fmt = _format(q)
+    fmt = format_of(q)
     if fmt == "table":
         if not found:
             return Answer(notices=notices, empty=NO_MATCH)

@@ -49,6 +49,12 @@ class Answer:
         return cls([text if text.endswith("\n") else text + "\n"], notices=notices)
 
 
+def format_of(q: Any) -> str:
+    """The format a command's parameters ask for: ``json`` with ``--json``, else ``--format``
+    (lower case; a table when the command has none)."""
+    return "json" if getattr(q, "json_", False) else str(getattr(q, "fmt", None) or "table").lower()
+
+
 def rendered(
     records: Sequence[dict[str, Any]],
     fmt: str,

@@ -388,16 +388,12 @@ UNNAMED = "unnamed"
 # ---------------------------------------------------------------- answers
 
 
-def _fmt(q: Any) -> str:
-    return "json" if q.json_ else str(q.fmt)
-
-
 def listing(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answer:
     """``aitrends sources`` (``people``, ``organizations``, ``topics``, ``metrics``: the
     command is ``q.command``) in the format ``q.fmt``. Every record with its facts counted is
     made once per state of the data and kept in the index (:mod:`aitrends.kept`): the text of
     a format, the records of a table (drawn for each terminal)."""
-    fmt, command = _fmt(q), q.command
+    fmt, command = output.format_of(q), q.command
 
     def made() -> Answer:
         listed = kept.value(con, command, {}, lambda: records(con, command))
@@ -461,7 +457,7 @@ def person(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answe
     rec = None if entity is None else person_profile(con, entity)
     if rec is None:
         return None
-    fmt = _fmt(q)
+    fmt = output.format_of(q)
     done = _profile(rec, fmt, "name_en")
     if done is not None:
         return done
@@ -503,7 +499,7 @@ def source(con: sqlite3.Connection, q: Any, day: dt.date | None = None) -> Answe
     rec = None if sid is None else source_profile(con, sid)
     if rec is None:
         return None
-    fmt = _fmt(q)
+    fmt = output.format_of(q)
     done = _profile(rec, fmt, "title")
     if done is not None:
         return done
